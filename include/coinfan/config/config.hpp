@@ -1,0 +1,101 @@
+#pragma once
+// The service configuration: the JSON file of DESIGN.md, interpolated and strictly validated.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coinfan::config {
+
+using Millis = std::chrono::milliseconds;
+
+struct ApiKey {
+  std::string name;
+  std::string sha256_hex;  // lowercase hex of the key's SHA-256; the key itself is never stored
+  std::vector<std::string> scopes;
+};
+
+struct ServerConfig {
+  std::string listen_host = "0.0.0.0";
+  std::uint16_t listen_port = 8080;
+  unsigned threads = 0;  // 0: one per core
+  std::size_t max_body_bytes = 65536;
+  std::size_t max_header_bytes = 16384;
+  Millis request_timeout{15000};
+  Millis idle_timeout{60000};
+  Millis drain_timeout{10000};
+  std::size_t max_connections = 10000;
+  std::vector<std::string> trusted_proxies;
+  std::vector<std::string> cors_allowed_origins;
+};
+
+struct CacheConfig {
+  Millis fresh{5000};
+  Millis stale{60000};
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace, debug, info, warn, error, off
+  std::string format = "json";  // json or text
+};
+
+enum class GatewayType { ccpayment_v1, ccpayment_v2, cryptocloud, trubit, kuna };
+
+std::string_view to_string(GatewayType type) noexcept;
+std::optional<GatewayType> gateway_type_from_string(std::string_view text) noexcept;
+
+struct GatewayConfig {
+  std::string id;
+  GatewayType type = GatewayType::ccpayment_v2;
+  std::string base_url;
+  bool enabled = true;
+  Millis timeout{5000};
+  unsigned max_concurrency = 16;
+  std::optional<double> rate_limit_rps;  // requests per second; not money
+  unsigned retries = 2;
+  std::string ca_file;
+  // Provider credentials and identifiers; which ones are required depends on `type`.
+  std::string app_id, app_secret;            // CCPayment v1 / v2
+  std::string api_key, api_secret, token;    // CryptoCloud, TruBit, Kuna (api_key)
+  std::string wallet_id, merchant_id, email, password;  // Kuna
+};
+
+struct Config {
+  ServerConfig server;
+  std::vector<ApiKey> api_keys;
+  CacheConfig cache;
+  LogConfig log;
+  std::vector<GatewayConfig> gateways;
+};
+
+// One problem in a configuration: a JSON path such as `gateways[2].app_secret` and a reason.
+struct ConfigError {
+  std::string path;
+  std::string reason;
+  std::string to_string() const;
+};
+
+// Where `${NAME}` and `${file:/path}` are looked up; injectable for tests.
+struct Environment {
+  std::function<std::optional<std::string>(const std::string&)> variable;
+  // Returns the file's content, or nullopt with `error` set.
+  std::function<std::optional<std::string>(const std::string& path, std::string& error)> file;
+  static Environment process();
+};
+
+struct LoadResult {
+  std::optional<Config> config;        // set only when `errors` is empty
+  std::vector<ConfigError> errors;     // every problem found, not only the first
+};
+
+LoadResult parse_config(std::string_view json_text, const Environment& env);
+LoadResult load_config_file(const std::string& path, const Environment& env);
+
+// The embedded default used by `--demo` before gateways are added.
+Config default_config();
+
+}  // namespace coinfan::config

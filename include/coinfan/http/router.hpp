@@ -1,0 +1,66 @@
+#pragma once
+// Routes by method and path pattern (`/v1/gateways/{id}/swaps/{record_id}`), with the answers
+// HTTP needs: a handler, "no such path" (404) or "path exists, method does not" (405 + Allow).
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coinfan/core/error.hpp"
+#include "coinfan/http/message.hpp"
+
+namespace coinfan::http {
+
+// The request outlives the handler's coroutine: the session owns it until the response is sent.
+using Handler = std::function<boost::asio::awaitable<Response>(const Request&)>;
+
+// Wraps a synchronous function as a handler.
+Handler sync_handler(std::function<Response(const Request&)> fn);
+
+class Router {
+ public:
+  enum class Outcome { found, not_found, method_not_allowed };
+  struct Match {
+    Outcome outcome = Outcome::not_found;
+    const Handler* handler = nullptr;
+    std::map<std::string, std::string, std::less<>> params;
+    std::string allow;  // for method_not_allowed, e.g. "GET, HEAD"
+  };
+
+  // `pattern` segments are literals or `{name}`; HEAD is served by the GET handler.
+  void add(std::string method, std::string_view pattern, Handler handler);
+  Match match(std::string_view method, std::string_view raw_path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// Percent-decodes; `plus_is_space` for query strings. nullopt on a bad escape or a NUL byte.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
+// A parsed query string. Values are percent-decoded; order and repeats are kept.
+class Query {
+ public:
+  static Result<Query> parse(std::string_view raw);
+
+  bool has(std::string_view name) const;
+  std::optional<std::string_view> get(std::string_view name) const;  // the last occurrence
+  // All values of a repeated and/or comma-separated parameter (`a=1,2&a=3`), empty items dropped.
+  std::vector<std::string> list(std::string_view name) const;
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+}  // namespace coinfan::http

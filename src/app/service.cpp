@@ -1,0 +1,93 @@
+#include "coinfan/app/service.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "app/routes.hpp"
+#include "coinfan/core/log.hpp"
+#include "coinfan/http/server.hpp"
+
+namespace coinfan::app {
+namespace asio = boost::asio;
+
+namespace {
+
+http::ServerOptions server_options(const config::ServerConfig& server) {
+  http::ServerOptions options;
+  options.host = server.listen_host;
+  options.port = server.listen_port;
+  options.max_body_bytes = server.max_body_bytes;
+  options.max_header_bytes = server.max_header_bytes;
+  options.request_timeout = server.request_timeout;
+  options.idle_timeout = server.idle_timeout;
+  options.max_connections = server.max_connections;
+  for (const auto& text : server.trusted_proxies) {
+    if (auto cidr = Cidr::parse(text)) options.trusted_proxies.push_back(*cidr);
+  }
+  options.cors_allowed_origins = server.cors_allowed_origins;
+  return options;
+}
+
+}  // namespace
+
+int run_service(const config::Config& config, ServiceOptions options) {
+  const unsigned threads = config.server.threads != 0 ? config.server.threads
+                                                     : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(static_cast<int>(threads));
+
+  auto router = std::make_shared<http::Router>();
+  http::Server server(io, server_options(config.server), router);
+  add_operational_routes(*router, server);
+
+  try {
+    server.start();
+  } catch (const std::system_error& e) {
+    log::error("cannot listen", {{"host", std::string_view(config.server.listen_host)},
+                                 {"port", static_cast<std::uint64_t>(config.server.listen_port)},
+                                 {"error", std::string_view(e.what())}});
+    log::flush();
+    return 1;
+  }
+  log::info("listening", {{"host", std::string_view(config.server.listen_host)},
+                          {"port", static_cast<std::uint64_t>(server.port())},
+                          {"threads", static_cast<std::uint64_t>(threads)},
+                          {"demo", options.demo},
+                          {"gateways", static_cast<std::uint64_t>(config.gateways.size())}});
+  log::flush();
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer drain_deadline(io);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    log::info("draining", {{"signal", static_cast<std::int64_t>(signal_number)},
+                           {"drain_timeout_ms", static_cast<std::int64_t>(config.server.drain_timeout.count())}});
+    log::flush();
+    server.on_drained([&io] { io.stop(); });
+    server.begin_drain();
+    // Requests still running at the drain deadline are cut off so shutdown stays bounded.
+    drain_deadline.expires_after(config.server.drain_timeout);
+    drain_deadline.async_wait([&](const boost::system::error_code& timer_ec) {
+      if (timer_ec) return;
+      log::warn("drain deadline passed; closing remaining connections",
+                {{"connections", static_cast<std::uint64_t>(server.stats().active_connections)}});
+      server.close_all();
+      io.stop();
+    });
+  });
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& worker : workers) worker.join();
+
+  log::info("stopped", {{"requests", static_cast<std::uint64_t>(server.stats().requests)}});
+  log::flush();
+  return 0;
+}
+
+}  // namespace coinfan::app

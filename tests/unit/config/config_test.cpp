@@ -1,0 +1,202 @@
+// Configuration loading: interpolation, strict validation, and error paths.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "coinfan/config/config.hpp"
+
+namespace coinfan::config {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+Environment fake_env(std::map<std::string, std::string> variables = {},
+                     std::map<std::string, std::string> files = {}) {
+  Environment env;
+  env.variable = [variables](const std::string& name) -> std::optional<std::string> {
+    auto it = variables.find(name);
+    if (it == variables.end()) return std::nullopt;
+    return it->second;
+  };
+  env.file = [files](const std::string& path, std::string& error) -> std::optional<std::string> {
+    auto it = files.find(path);
+    if (it == files.end()) {
+      error = "cannot read file " + path;
+      return std::nullopt;
+    }
+    return it->second;
+  };
+  return env;
+}
+
+std::vector<std::string> messages(const LoadResult& result) {
+  std::vector<std::string> out;
+  for (const auto& error : result.errors) out.push_back(error.to_string());
+  return out;
+}
+
+TEST(Config, EmptyObjectGivesDefaults) {
+  auto result = parse_config("{}", fake_env());
+  ASSERT_TRUE(result.config) << ::testing::PrintToString(messages(result));
+  EXPECT_EQ(result.config->server.listen_port, 8080);
+  EXPECT_EQ(result.config->server.max_body_bytes, 65536u);
+  EXPECT_EQ(result.config->cache.fresh, std::chrono::milliseconds(5000));
+  EXPECT_TRUE(result.config->gateways.empty());
+}
+
+TEST(Config, FullDesignExampleIsAccepted) {
+  auto result = parse_config(R"({
+    "server":  { "listen": "0.0.0.0:8080", "threads": 0, "max_body_bytes": 65536,
+                 "request_timeout_ms": 15000, "max_connections": 10000,
+                 "trusted_proxies": ["127.0.0.1/32"], "cors_allowed_origins": [] },
+    "auth":    { "api_keys": [ { "name": "dashboard", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "scopes": ["read"] } ] },
+    "cache":   { "fresh_ms": 5000, "stale_ms": 60000 },
+    "log":     { "level": "info", "format": "json" },
+    "gateways": [
+      { "id": "ccp-main", "type": "ccpayment-v2", "base_url": "https://ccpayment.com",
+        "app_id": "app", "app_secret": "${CCP_MAIN_SECRET}", "timeout_ms": 5000 },
+      { "id": "ccp-old",  "type": "ccpayment-v1", "base_url": "https://admin.ccpayment.com",
+        "app_id": "app", "app_secret": "${file:/run/secrets/ccp_old}" },
+      { "id": "cloud", "type": "cryptocloud", "base_url": "https://api.cryptocloud.plus", "api_key": "k" },
+      { "id": "trubit", "type": "trubit", "base_url": "https://api-business.trubit.com",
+        "api_key": "k", "api_secret": "s", "rate_limit_rps": 2.5 },
+      { "id": "kuna", "type": "kuna", "base_url": "https://kuna.example", "wallet_id": "w",
+        "merchant_id": "m", "email": "e@example.com", "password": "p" }
+    ]
+  })", fake_env({{"CCP_MAIN_SECRET", "main-secret"}}, {{"/run/secrets/ccp_old", "old-secret\n"}}));
+  ASSERT_TRUE(result.config) << ::testing::PrintToString(messages(result));
+  const auto& gateways = result.config->gateways;
+  ASSERT_EQ(gateways.size(), 5u);
+  EXPECT_EQ(gateways[0].app_secret, "main-secret");
+  EXPECT_EQ(gateways[1].app_secret, "old-secret");  // trailing newline trimmed
+  EXPECT_EQ(gateways[1].type, GatewayType::ccpayment_v1);
+  EXPECT_EQ(*gateways[3].rate_limit_rps, 2.5);
+  EXPECT_EQ(result.config->api_keys.at(0).scopes, std::vector<std::string>{"read"});
+}
+
+TEST(Config, MissingEnvironmentVariableNamesPathAndVariable) {
+  auto result = parse_config(R"({"gateways": [
+    {"id": "a", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k"},
+    {"id": "b", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k"},
+    {"id": "c", "type": "ccpayment-v2", "base_url": "https://x.example", "app_id": "i", "app_secret": "${CCP_SECRET}"}
+  ]})", fake_env());
+  EXPECT_THAT(messages(result), Contains("gateways[2].app_secret: environment variable CCP_SECRET is not set"));
+}
+
+TEST(Config, MissingSecretFileIsNamed) {
+  auto result = parse_config(R"({"gateways": [{"id": "a", "type": "cryptocloud", "base_url": "https://x.example",
+    "api_key": "${file:/nope/key}"}]})", fake_env());
+  EXPECT_THAT(messages(result), Contains("gateways[0].api_key: cannot read file /nope/key"));
+}
+
+TEST(Config, InterpolationWorksInsideLongerStrings) {
+  auto result = parse_config(R"({"gateways": [{"id": "a", "type": "cryptocloud",
+    "base_url": "https://${HOST}:8443/api", "api_key": "k"}]})", fake_env({{"HOST", "gw.example"}}));
+  ASSERT_TRUE(result.config);
+  EXPECT_EQ(result.config->gateways[0].base_url, "https://gw.example:8443/api");
+}
+
+TEST(Config, UnknownKeysAreErrorsAtEveryLevel) {
+  auto result = parse_config(R"({"srever": {}, "server": {"thread": 2},
+    "gateways": [{"id": "a", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k", "app_secret": "s"}]})",
+                             fake_env());
+  EXPECT_THAT(messages(result), Contains("srever: unknown key"));
+  EXPECT_THAT(messages(result), Contains("server.thread: unknown key"));
+  EXPECT_THAT(messages(result), Contains("gateways[0].app_secret: unknown key"));
+}
+
+TEST(Config, WrongTypesAreReportedWithTheirPaths) {
+  auto result = parse_config(R"({"server": {"threads": "4", "max_body_bytes": -1, "trusted_proxies": "x"},
+    "cache": {"fresh_ms": 1.5}})", fake_env());
+  EXPECT_THAT(messages(result), Contains("server.threads: must be an integer, not a string"));
+  EXPECT_THAT(messages(result), Contains("server.max_body_bytes: must not be negative"));
+  EXPECT_THAT(messages(result), Contains("server.trusted_proxies: must be an array of strings, not a string"));
+  EXPECT_THAT(messages(result), Contains("cache.fresh_ms: must be an integer, not a number"));
+}
+
+TEST(Config, DuplicateGatewayIdsAreRejected) {
+  auto result = parse_config(R"({"gateways": [
+    {"id": "a", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k"},
+    {"id": "a", "type": "cryptocloud", "base_url": "https://y.example", "api_key": "k"}]})", fake_env());
+  EXPECT_THAT(messages(result), Contains("gateways[1].id: duplicate gateway id \"a\""));
+}
+
+TEST(Config, UnknownGatewayTypeIsRejected) {
+  auto result = parse_config(R"({"gateways": [{"id": "a", "type": "paypal", "base_url": "https://x.example"}]})", fake_env());
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_THAT(result.errors[0].to_string(), HasSubstr("gateways[0].type: unknown gateway type \"paypal\""));
+}
+
+TEST(Config, PlainHttpOnlyForLoopback) {
+  auto result = parse_config(R"({"gateways": [
+    {"id": "a", "type": "cryptocloud", "base_url": "http://api.cryptocloud.plus", "api_key": "k"},
+    {"id": "b", "type": "cryptocloud", "base_url": "http://127.0.0.1:9000", "api_key": "k"},
+    {"id": "c", "type": "cryptocloud", "base_url": "http://[::1]:9000", "api_key": "k"},
+    {"id": "d", "type": "cryptocloud", "base_url": "http://localhost:9000", "api_key": "k"},
+    {"id": "e", "type": "cryptocloud", "base_url": "ftp://x.example", "api_key": "k"}]})", fake_env());
+  EXPECT_THAT(messages(result),
+              Contains("gateways[0].base_url: http:// is allowed only for loopback hosts; use https://"));
+  EXPECT_THAT(messages(result), Contains("gateways[4].base_url: must use https://"));
+  EXPECT_EQ(result.errors.size(), 2u) << ::testing::PrintToString(messages(result));
+}
+
+TEST(Config, RequiredFieldsDependOnGatewayType) {
+  auto result = parse_config(R"({"gateways": [
+    {"id": "v1", "type": "ccpayment-v1", "base_url": "https://x.example", "app_id": "i"},
+    {"id": "cc", "type": "cryptocloud", "base_url": "https://x.example"},
+    {"id": "tb", "type": "trubit", "base_url": "https://x.example", "api_key": "k"},
+    {"id": "tt", "type": "trubit", "base_url": "https://x.example", "token": "t"},
+    {"id": "kn", "type": "kuna", "base_url": "https://x.example", "wallet_id": "w", "merchant_id": "m"},
+    {"id": "kk", "type": "kuna", "base_url": "https://x.example", "wallet_id": "w", "api_key": "k"},
+    {"type": "cryptocloud", "api_key": "k"}]})", fake_env());
+  const auto all = messages(result);
+  EXPECT_THAT(all, Contains("gateways[0].app_secret: is required"));
+  EXPECT_THAT(all, Contains("gateways[1].api_key: is required"));
+  EXPECT_THAT(all, Contains("gateways[2].api_secret: is required"));
+  EXPECT_THAT(all, Contains("gateways[4].email: is required"));
+  EXPECT_THAT(all, Contains("gateways[4].password: is required"));
+  EXPECT_THAT(all, Contains("gateways[6].id: is required"));
+  EXPECT_THAT(all, Contains("gateways[6].base_url: is required"));
+  EXPECT_EQ(all.size(), 7u) << ::testing::PrintToString(all);
+}
+
+TEST(Config, InvalidJsonReportsPosition) {
+  auto result = parse_config("{\n  \"server\": {,}\n}", fake_env());
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_THAT(result.errors[0].to_string(), HasSubstr("invalid JSON at line 2"));
+}
+
+TEST(Config, ApiKeysAreValidated) {
+  auto result = parse_config(R"({"auth": {"api_keys": [
+    {"name": "a", "sha256": "zz", "scopes": ["read", "admin"]},
+    {"name": "a", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]}})", fake_env());
+  const auto all = messages(result);
+  EXPECT_THAT(all, Contains("auth.api_keys[0].sha256: must be 64 hexadecimal characters (the key's SHA-256)"));
+  EXPECT_THAT(all, Contains("auth.api_keys[0].scopes: unknown scope \"admin\" (read, write)"));
+  EXPECT_THAT(all, Contains("auth.api_keys[1].scopes: is required"));
+  EXPECT_THAT(all, Contains("auth.api_keys[1].name: duplicate API key name \"a\""));
+}
+
+TEST(Config, ListenAndProxiesAreValidated) {
+  auto result = parse_config(R"({"server": {"listen": "nohost", "trusted_proxies": ["10.0.0.0/8", "300.1.1.1"]},
+    "log": {"level": "loud", "format": "xml"}, "cache": {"fresh_ms": 10, "stale_ms": 5}})", fake_env());
+  const auto all = messages(result);
+  EXPECT_THAT(all, Contains(HasSubstr("server.listen: must be host:port")));
+  EXPECT_THAT(all, Contains("server.trusted_proxies[1]: is not an IP address or CIDR range"));
+  EXPECT_THAT(all, Contains(HasSubstr("log.level: must be one of")));
+  EXPECT_THAT(all, Contains("log.format: must be \"json\" or \"text\""));
+  EXPECT_THAT(all, Contains("cache.stale_ms: must not be less than fresh_ms"));
+}
+
+TEST(Config, ErrorsNeverContainSecretValues) {
+  auto result = parse_config(R"({"gateways": [{"id": "a", "type": "ccpayment-v2", "base_url": "http://x.example",
+    "app_id": "i", "app_secret": "super-secret-value", "bogus": 1}]})", fake_env());
+  ASSERT_FALSE(result.errors.empty());
+  for (const auto& message : messages(result)) EXPECT_THAT(message, ::testing::Not(HasSubstr("super-secret-value")));
+}
+
+}  // namespace
+}  // namespace coinfan::config

@@ -1,0 +1,101 @@
+// Routing, query parsing and percent-decoding.
+
+#include <gtest/gtest.h>
+
+#include "coinfan/core/cidr.hpp"
+#include "coinfan/http/request_id.hpp"
+#include "coinfan/http/router.hpp"
+
+namespace coinfan::http {
+namespace {
+
+Handler noop() {
+  return sync_handler([](const Request&) { return json_response(200, "{}"); });
+}
+
+TEST(Router, MatchesLiteralAndParameterSegments) {
+  Router router;
+  router.add("GET", "/v1/gateways", noop());
+  router.add("GET", "/v1/gateways/{id}/swaps/{record_id}", noop());
+  auto match = router.match("GET", "/v1/gateways/ccp-main/swaps/2024%2F07");
+  ASSERT_EQ(match.outcome, Router::Outcome::found);
+  EXPECT_EQ(match.params.at("id"), "ccp-main");
+  EXPECT_EQ(match.params.at("record_id"), "2024/07");
+  EXPECT_EQ(router.match("GET", "/v1/gateways").outcome, Router::Outcome::found);
+}
+
+TEST(Router, UnknownPathIsNotFound) {
+  Router router;
+  router.add("GET", "/v1/gateways/{id}", noop());
+  EXPECT_EQ(router.match("GET", "/v1/gateways").outcome, Router::Outcome::not_found);
+  EXPECT_EQ(router.match("GET", "/v1/gateways/a/b").outcome, Router::Outcome::not_found);
+  EXPECT_EQ(router.match("GET", "/v1/gateways/").outcome, Router::Outcome::not_found);
+  EXPECT_EQ(router.match("GET", "/v1/gateways/%zz").outcome, Router::Outcome::not_found);
+}
+
+TEST(Router, WrongMethodListsAllowedMethodsIncludingHead) {
+  Router router;
+  router.add("GET", "/x", noop());
+  router.add("POST", "/x", noop());
+  auto match = router.match("PUT", "/x");
+  EXPECT_EQ(match.outcome, Router::Outcome::method_not_allowed);
+  EXPECT_EQ(match.allow, "GET, HEAD, POST");
+  EXPECT_EQ(router.match("HEAD", "/x").outcome, Router::Outcome::found);
+}
+
+TEST(Query, DecodesPercentAndPlus) {
+  auto query = Query::parse("a=1%2C2&b=hello+world&c=%E2%82%AC");
+  ASSERT_TRUE(query);
+  EXPECT_EQ(*query->get("a"), "1,2");
+  EXPECT_EQ(*query->get("b"), "hello world");
+  EXPECT_EQ(*query->get("c"), "\xE2\x82\xAC");
+  EXPECT_FALSE(query->get("d"));
+}
+
+TEST(Query, ListJoinsRepeatedAndCommaSeparatedValues) {
+  auto query = Query::parse("asset=USDT,BTC&asset=ETH&asset=&asset=,TRX,");
+  ASSERT_TRUE(query);
+  EXPECT_EQ(query->list("asset"), (std::vector<std::string>{"USDT", "BTC", "ETH", "TRX"}));
+}
+
+TEST(Query, BadEscapesAreErrors) {
+  EXPECT_FALSE(Query::parse("a=%"));
+  EXPECT_FALSE(Query::parse("a=%4"));
+  EXPECT_FALSE(Query::parse("a=%zz"));
+  EXPECT_FALSE(Query::parse("a=%00"));
+  EXPECT_TRUE(Query::parse("a=%41"));
+}
+
+TEST(Query, ParameterWithoutValueIsPresentAndEmpty) {
+  auto query = Query::parse("flag&x=1");
+  ASSERT_TRUE(query);
+  EXPECT_TRUE(query->has("flag"));
+  EXPECT_EQ(*query->get("flag"), "");
+}
+
+TEST(RequestId, AcceptsSafeIdsOnly) {
+  EXPECT_TRUE(is_acceptable_request_id("abc-123_x.y:z"));
+  EXPECT_FALSE(is_acceptable_request_id(""));
+  EXPECT_FALSE(is_acceptable_request_id(std::string(129, 'a')));
+  EXPECT_FALSE(is_acceptable_request_id("a b"));
+  EXPECT_FALSE(is_acceptable_request_id("a\"b"));
+  EXPECT_FALSE(is_acceptable_request_id("a\nb"));
+}
+
+TEST(Cidr, MatchesIpv4AndIpv6Ranges) {
+  auto v4 = Cidr::parse("10.1.0.0/16");
+  ASSERT_TRUE(v4);
+  EXPECT_TRUE(v4->contains("10.1.200.3"));
+  EXPECT_FALSE(v4->contains("10.2.0.1"));
+  EXPECT_FALSE(v4->contains("not-an-ip"));
+  auto v6 = Cidr::parse("fd00::/8");
+  ASSERT_TRUE(v6);
+  EXPECT_TRUE(v6->contains("fd12::1"));
+  EXPECT_FALSE(v6->contains("fe80::1"));
+  EXPECT_FALSE(Cidr::parse("10.0.0.0/33"));
+  EXPECT_FALSE(Cidr::parse("10.0.0.0/"));
+  EXPECT_TRUE(Cidr::parse("127.0.0.1")->contains("127.0.0.1"));
+}
+
+}  // namespace
+}  // namespace coinfan::http
