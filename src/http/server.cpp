@@ -149,7 +149,8 @@ asio::awaitable<void> Server::Impl::Session::run() {
     // Wait for the first byte of the next request under the idle timeout.
     if (buffer_.size() == 0) {
       idle_ = true;
-      if (server_->draining.load()) break;
+      boost::system::error_code available_ec;
+      if (server_->draining.load() && stream_.socket().available(available_ec) == 0) break;
       stream_.expires_after(options.idle_timeout);
       auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(read_chunk), use_tuple);
       idle_ = false;

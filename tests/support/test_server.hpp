@@ -12,16 +12,16 @@
 
 namespace coinfan::testing {
 
-class TestServer {
+class HttpTestServer {
  public:
-  TestServer(http::ServerOptions options, std::shared_ptr<http::Router> router, unsigned threads = 2)
+  HttpTestServer(http::ServerOptions options, std::shared_ptr<http::Router> router, unsigned threads = 2)
       : router_(std::move(router)),
         work_(boost::asio::make_work_guard(io_)),
         server_(std::make_unique<http::Server>(io_, std::move(options), router_)) {
     server_->start();
     for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
   }
-  ~TestServer() {
+  ~HttpTestServer() {
     server_->begin_drain();
     server_->close_all();
     work_.reset();

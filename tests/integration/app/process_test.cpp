@@ -84,10 +84,16 @@ TEST(CoinfanBinary, SigtermDrainsRequestsInFlightAndExits0) {
   idle.send(testing::get_request("/healthz"));
   ASSERT_TRUE(idle.read_response());
 
-  // Two requests whose first bytes have arrived but which are not complete yet.
+  // Two requests whose first bytes have arrived but which are not complete yet. A first full
+  // exchange on each connection proves the server has accepted it (a connection still in the
+  // listen backlog is reset when the listener closes).
   RawConnection health(port);
-  health.send("GET /healthz HTTP/1.1\r\nHost: x\r\n");
   RawConnection ready(port);
+  for (auto* connection : {&health, &ready}) {
+    connection->send(testing::get_request("/healthz"));
+    ASSERT_TRUE(connection->read_response());
+  }
+  health.send("GET /healthz HTTP/1.1\r\nHost: x\r\n");
   ready.send("GET /readyz HTTP/1.1\r\nHost: x\r\n");
 
   child.signal(SIGTERM);

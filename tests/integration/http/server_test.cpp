@@ -22,7 +22,7 @@ namespace {
 namespace asio = boost::asio;
 using testing::RawConnection;
 using testing::get_request;
-using testing::TestServer;
+using testing::HttpTestServer;
 
 // Lets a test hold a request inside its handler and release it when it chooses.
 struct HeldRequest {
@@ -78,7 +78,7 @@ ServerOptions small_limits() {
 boost::json::object json_body(const std::string& body) { return boost::json::parse(body).as_object(); }
 
 TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   for (int i = 0; i < 3; ++i) {
     connection.send(get_request("/echo/n" + std::to_string(i)));
@@ -91,7 +91,7 @@ TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
 }
 
 TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   std::string batch;
   for (int i = 0; i < 5; ++i) batch += get_request("/echo/p" + std::to_string(i));
@@ -104,7 +104,7 @@ TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
 }
 
 TEST(HttpServer, HeadReturnsGetHeadersWithoutBody) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   connection.send(get_request("/healthz"));
   auto get = connection.read_response();
@@ -123,7 +123,7 @@ TEST(HttpServer, HeadReturnsGetHeadersWithoutBody) {
 }
 
 TEST(HttpServer, UnknownPathIsProblem404) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   connection.send(get_request("/nope"));
   auto response = connection.read_response();
@@ -139,7 +139,7 @@ TEST(HttpServer, UnknownPathIsProblem404) {
 }
 
 TEST(HttpServer, WrongMethodIs405WithAllow) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   connection.send("DELETE /echo/x HTTP/1.1\r\nHost: x\r\n\r\n");
   auto response = connection.read_response();
@@ -150,7 +150,7 @@ TEST(HttpServer, WrongMethodIs405WithAllow) {
 }
 
 TEST(HttpServer, OversizedHeadersAre431) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   connection.send(get_request("/healthz", "X-Big: " + std::string(8000, 'a') + "\r\n"));
   auto response = connection.read_response();
@@ -161,7 +161,7 @@ TEST(HttpServer, OversizedHeadersAre431) {
 }
 
 TEST(HttpServer, OversizedBodyIs413) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   const std::string body(2000, 'b');
   connection.send("POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" + body);
@@ -172,7 +172,7 @@ TEST(HttpServer, OversizedBodyIs413) {
 }
 
 TEST(HttpServer, BodyWithinLimitIsDelivered) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   connection.send("POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
   auto response = connection.read_response();
@@ -181,7 +181,7 @@ TEST(HttpServer, BodyWithinLimitIsDelivered) {
 }
 
 TEST(HttpServer, MalformedRequestIs400) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   connection.send("THIS IS NOT HTTP\r\n\r\n");
   auto response = connection.read_response();
@@ -192,7 +192,7 @@ TEST(HttpServer, MalformedRequestIs400) {
 }
 
 TEST(HttpServer, QueryStringReachesHandlerAndPathIsDecoded) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   connection.send(get_request("/echo/a%20b?x=1&y=%2F"));
   auto response = connection.read_response();
@@ -203,7 +203,7 @@ TEST(HttpServer, QueryStringReachesHandlerAndPathIsDecoded) {
 }
 
 TEST(HttpServer, RequestIdIsEchoedWhenSaneAndGeneratedOtherwise) {
-  TestServer server(small_limits(), test_router());
+  HttpTestServer server(small_limits(), test_router());
   RawConnection connection(server.port());
   connection.send(get_request("/healthz", "X-Request-Id: abc-123.def\r\n"));
   auto echoed = connection.read_response();
@@ -228,7 +228,7 @@ TEST(HttpServer, TricklingClientIsCutOffAtRequestTimeout) {
   auto options = small_limits();
   options.request_timeout = std::chrono::milliseconds(400);
   options.idle_timeout = std::chrono::seconds(30);
-  TestServer server(options, test_router());
+  HttpTestServer server(options, test_router());
   RawConnection connection(server.port());
   const std::string request = get_request("/healthz", "X-Padding: " + std::string(200, 'p') + "\r\n");
   const auto started = std::chrono::steady_clock::now();
@@ -252,7 +252,7 @@ TEST(HttpServer, TricklingClientIsCutOffAtRequestTimeout) {
 TEST(HttpServer, ConnectionLimitRefusesExcessWith503) {
   auto options = small_limits();
   options.max_connections = 2;
-  TestServer server(options, test_router());
+  HttpTestServer server(options, test_router());
   RawConnection first(server.port());
   RawConnection second(server.port());
   for (auto* connection : {&first, &second}) {
@@ -277,7 +277,7 @@ TEST(HttpServer, ConnectionLimitRefusesExcessWith503) {
 TEST(HttpServer, SlotFreedByClosedConnectionIsReused) {
   auto options = small_limits();
   options.max_connections = 1;
-  TestServer server(options, test_router());
+  HttpTestServer server(options, test_router());
   {
     RawConnection first(server.port());
     first.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -298,7 +298,7 @@ TEST(HttpServer, SlotFreedByClosedConnectionIsReused) {
 
 TEST(HttpServer, DrainFinishesRequestInFlightAndClosesIdleConnections) {
   auto held = std::make_shared<HeldRequest>();
-  TestServer server(small_limits(), test_router(held));
+  HttpTestServer server(small_limits(), test_router(held));
   std::promise<void> drained;
   server.server().on_drained([&drained] { drained.set_value(); });
 
@@ -334,7 +334,7 @@ TEST(HttpServer, HandlerOverrunningRequestTimeoutGets504) {
   auto held = std::make_shared<HeldRequest>();
   auto options = small_limits();
   options.request_timeout = std::chrono::milliseconds(300);
-  TestServer server(options, test_router(held));
+  HttpTestServer server(options, test_router(held));
   RawConnection connection(server.port());
   connection.send(get_request("/held"));
   auto response = connection.read_response();
@@ -345,7 +345,7 @@ TEST(HttpServer, HandlerOverrunningRequestTimeoutGets504) {
 
 TEST(HttpServer, ForwardedForIsTrustedOnlyFromTrustedProxies) {
   auto options = small_limits();
-  TestServer untrusted(options, test_router());
+  HttpTestServer untrusted(options, test_router());
   RawConnection a(untrusted.port());
   a.send(get_request("/echo/x", "X-Forwarded-For: 203.0.113.9\r\n"));
   auto direct = a.read_response();
@@ -353,7 +353,7 @@ TEST(HttpServer, ForwardedForIsTrustedOnlyFromTrustedProxies) {
   EXPECT_EQ(json_body(direct->body()).at("client").as_string(), "127.0.0.1");
 
   options.trusted_proxies.push_back(*Cidr::parse("127.0.0.1/32"));
-  TestServer trusted(options, test_router());
+  HttpTestServer trusted(options, test_router());
   RawConnection b(trusted.port());
   b.send(get_request("/echo/x", "X-Forwarded-For: 203.0.113.9, 127.0.0.1\r\n"));
   auto proxied = b.read_response();
@@ -364,7 +364,7 @@ TEST(HttpServer, ForwardedForIsTrustedOnlyFromTrustedProxies) {
 TEST(HttpServer, CorsHeadersOnlyForAllowedOrigins) {
   auto options = small_limits();
   options.cors_allowed_origins = {"https://dash.example.com"};
-  TestServer server(options, test_router());
+  HttpTestServer server(options, test_router());
   RawConnection connection(server.port());
   connection.send(get_request("/healthz", "Origin: https://dash.example.com\r\n"));
   auto allowed = connection.read_response();
