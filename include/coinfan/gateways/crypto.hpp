@@ -1,0 +1,27 @@
+#pragma once
+// Hashing primitives shared by the gateway signers. OpenSSL stays behind this header so that
+// pure code and tests never see its types.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "coinfan/core/error.hpp"
+
+namespace coinfan::gateways {
+
+// Lowercase hex of arbitrary bytes.
+std::string to_hex_lower(std::span<const std::uint8_t> bytes);
+
+// Lowercase hex of SHA-256(message). Fails (ErrorCode::internal) only if OpenSSL does.
+Result<std::string> sha256_hex(std::string_view message);
+
+// Lowercase hex of HMAC-SHA256(key, message). Fails (ErrorCode::internal) only if OpenSSL does.
+Result<std::string> hmac_sha256_hex(std::string_view key, std::string_view message);
+
+// Compares two strings in time that depends only on their lengths (which are not secret:
+// every signature here is 64 hex characters).
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
+}  // namespace coinfan::gateways

@@ -1,0 +1,86 @@
+#include "coinfan/gateways/crypto.hpp"
+
+#include <array>
+#include <memory>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+namespace coinfan::gateways {
+namespace {
+
+// Fetched once: an explicit fetch per call costs a lock and a lookup in OpenSSL 3.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+EVP_MAC* hmac_mac() {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  return mac;
+}
+
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* ctx) const noexcept { EVP_MAC_CTX_free(ctx); }
+};
+
+}  // namespace
+
+std::string to_hex_lower(std::span<const std::uint8_t> bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const std::uint8_t b : bytes) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 0x0f]);
+  }
+  return out;
+}
+
+Result<std::string> sha256_hex(std::string_view message) {
+  const EVP_MD* md = sha256_md();
+  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (md == nullptr ||
+      EVP_Digest(message.data(), message.size(), digest.data(), &length, md, nullptr) != 1) {
+    return make_error(ErrorCode::internal, "SHA-256 failed in OpenSSL");
+  }
+  return to_hex_lower(std::span<const std::uint8_t>(digest.data(), length));
+}
+
+Result<std::string> hmac_sha256_hex(std::string_view key, std::string_view message) {
+  EVP_MAC* mac = hmac_mac();
+  if (mac == nullptr) return make_error(ErrorCode::internal, "HMAC is unavailable in OpenSSL");
+  std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(mac));
+  if (!ctx) return make_error(ErrorCode::internal, "HMAC context allocation failed");
+
+  char digest_name[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_end(),
+  };
+  // A non-null key pointer even for an empty key: OpenSSL reads a null key as "keep the
+  // previous key", which a fresh context does not have.
+  static constexpr unsigned char empty_key = 0;
+  const auto* key_bytes =
+      key.empty() ? &empty_key : reinterpret_cast<const unsigned char*>(key.data());
+  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
+  std::size_t length = 0;
+  if (EVP_MAC_init(ctx.get(), key_bytes, key.size(), params) != 1 ||
+      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), digest.data(), &length, digest.size()) != 1) {
+    return make_error(ErrorCode::internal, "HMAC-SHA256 failed in OpenSSL");
+  }
+  return to_hex_lower(std::span<const std::uint8_t>(digest.data(), length));
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace coinfan::gateways
