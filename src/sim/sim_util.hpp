@@ -1,0 +1,73 @@
+#pragma once
+// Small pieces the simulated providers share: a JSON writer that emits number text verbatim,
+// base64url, digit parsing, UTC time formatting and CCPayment-style record ids.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coinfan::sim::detail {
+
+// Writes JSON text in order. Numbers go out exactly as given (`number`), so a float amount
+// such as 0.1 is never reformatted; strings are escaped.
+class JsonWriter {
+ public:
+  JsonWriter& begin_object();
+  JsonWriter& end_object();
+  JsonWriter& begin_array();
+  JsonWriter& end_array();
+  JsonWriter& key(std::string_view name);
+  JsonWriter& string(std::string_view text);
+  JsonWriter& number(std::string_view text);  // must be valid JSON number text
+  JsonWriter& integer(std::int64_t value);
+  JsonWriter& boolean(bool value);
+  JsonWriter& null();
+
+  // key + value shortcuts
+  JsonWriter& member(std::string_view name, std::string_view text) { return key(name).string(text); }
+  JsonWriter& member_number(std::string_view name, std::string_view text) { return key(name).number(text); }
+  JsonWriter& member_integer(std::string_view name, std::int64_t value) { return key(name).integer(value); }
+  JsonWriter& member_bool(std::string_view name, bool value) { return key(name).boolean(value); }
+
+  const std::string& text() const noexcept { return out_; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void before_value();
+
+  std::string out_;
+  std::vector<bool> has_items_;  // one entry per open container
+  bool after_key_ = false;
+};
+
+void append_json_string(std::string& out, std::string_view text);
+
+// RFC 4648 §5 without padding.
+std::string base64url_encode(std::string_view bytes);
+// Strict: alphabet A-Z a-z 0-9 - _, no padding, length % 4 != 1, zero trailing bits.
+std::optional<std::string> base64url_decode(std::string_view text);
+// Raw bytes of lowercase/uppercase hex; nullopt when not hex of even length.
+std::optional<std::string> hex_to_bytes(std::string_view hex);
+
+// Non-empty ASCII digits that fit int64, else nullopt.
+std::optional<std::int64_t> parse_digits(std::string_view text);
+
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+// "YYYYMMDDhhmmss" of a UTC instant.
+std::string utc_compact(std::chrono::sys_seconds time);
+// A CCPayment record id: the creation time's "YYYYMMDDhhmmss" followed by 19 digits that are
+// unique for each (salt, sequence) pair.
+std::string make_record_id(std::chrono::sys_seconds created_at, std::uint64_t salt,
+                           std::uint64_t sequence);
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point time);
+std::int64_t unix_millis(std::chrono::system_clock::time_point time);
+
+// Lowercase hex of `bytes` pseudo-random bytes drawn from a per-thread generator (tokens).
+std::string random_hex(std::size_t bytes);
+
+}  // namespace coinfan::sim::detail
