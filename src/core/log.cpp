@@ -57,10 +57,11 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-// Text format: control characters and spaces are escaped so a value cannot forge a line.
-void append_text_value(std::string& out, std::string_view text) {
+// Text format: control characters (and in values, spaces) are escaped so a value cannot forge
+// a line or a field.
+void append_text_value(std::string& out, std::string_view text, bool escape_spaces = true) {
   for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f || c == ' ' || c == '\\') {
+    if (c < 0x20 || c == 0x7f || (escape_spaces && c == ' ') || c == '\\') {
       static constexpr char hex[] = "0123456789abcdef";
       out += "\\x";
       out.push_back(hex[c >> 4]);
@@ -129,7 +130,7 @@ void write(Level level, std::string_view request_id, std::string_view message,
       append_value(line, field, true);
     }
   } else {
-    append_text_value(line, message);
+    append_text_value(line, message, false);
     if (!request_id.empty()) {
       line += " request_id=";
       append_text_value(line, request_id);

@@ -41,6 +41,8 @@ struct Error {
 template <typename T>
 class Result {
  public:
+  // An empty result is an internal error; Asio needs it to report an exception from a coroutine.
+  Result() : state_(Error{ErrorCode::internal, "no result", {}, {}}) {}
   Result(T value) : state_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
   Result(Error error) : state_(std::move(error)) {}       // NOLINT(google-explicit-constructor)
 

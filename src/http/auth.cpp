@@ -1,0 +1,74 @@
+#include "coinfan/http/auth.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include "coinfan/gateways/crypto.hpp"
+
+namespace coinfan::http {
+
+namespace {
+
+std::optional<std::string_view> presented_key(const Request& request) {
+  if (auto header = request.header("Authorization")) {
+    std::string_view value = *header;
+    constexpr std::string_view bearer = "Bearer ";
+    if (value.size() > bearer.size() && std::equal(bearer.begin(), bearer.end(), value.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return value.substr(bearer.size());
+    }
+  }
+  if (auto header = request.header("X-Api-Key"); header && !header->empty()) return header;
+  return std::nullopt;
+}
+
+Response unauthorized(std::string_view detail) {
+  auto response = problem(401, "unauthorized", detail);
+  response.set_header("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+}  // namespace
+
+ApiKeyAuth::ApiKeyAuth(std::vector<config::ApiKey> keys) : keys_(std::move(keys)) {}
+
+std::optional<Response> ApiKeyAuth::check(const Request& request, Scope scope) const {
+  if (scope == Scope::read && keys_.empty()) return std::nullopt;
+  const auto key = presented_key(request);
+  if (!key) {
+    return unauthorized(scope == Scope::write && keys_.empty()
+                            ? "writes need an API key with scope write, and none is configured"
+                            : "an API key is required (Authorization: Bearer <key> or X-Api-Key)");
+  }
+  auto digest = gateways::sha256_hex(*key);
+  if (!digest) return problem(500, "internal", "cannot hash the API key");
+  const config::ApiKey* match = nullptr;
+  for (const auto& configured : keys_) {
+    // Every configured key is compared, in constant time, so timing says nothing about which.
+    if (gateways::constant_time_equal(*digest, configured.sha256_hex) && match == nullptr) match = &configured;
+  }
+  if (match == nullptr) return unauthorized("the API key is not valid");
+  const std::string_view needed = scope == Scope::write ? "write" : "read";
+  if (std::find(match->scopes.begin(), match->scopes.end(), needed) == match->scopes.end()) {
+    return problem(403, "forbidden", "the API key lacks scope " + std::string(needed));
+  }
+  return std::nullopt;
+}
+
+namespace {
+// A named coroutine: everything it needs is a parameter, so nothing dangles across co_await.
+boost::asio::awaitable<Response> guarded(std::shared_ptr<const ApiKeyAuth> auth, Scope scope,
+                                         std::shared_ptr<const Handler> handler, const Request& request) {
+  if (auto refusal = auth->check(request, scope)) co_return std::move(*refusal);
+  co_return co_await (*handler)(request);
+}
+}  // namespace
+
+Handler ApiKeyAuth::protect(Scope scope, Handler handler) const {
+  auto auth = std::make_shared<const ApiKeyAuth>(*this);
+  auto inner = std::make_shared<const Handler>(std::move(handler));
+  return [auth, scope, inner](const Request& request) { return guarded(auth, scope, inner, request); };
+}
+
+}  // namespace coinfan::http

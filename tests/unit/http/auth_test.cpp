@@ -1,0 +1,56 @@
+// API key checks: who may read, who may write.
+
+#include <gtest/gtest.h>
+
+#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/http/auth.hpp"
+
+namespace coinfan::http {
+namespace {
+
+config::ApiKey key(std::string name, std::string_view secret, std::vector<std::string> scopes) {
+  return {std::move(name), *gateways::sha256_hex(secret), std::move(scopes)};
+}
+
+Request with_header(std::string name, std::string value) {
+  Request request;
+  request.headers.emplace_back(std::move(name), std::move(value));
+  return request;
+}
+
+TEST(ApiKeyAuth, ReadsAreOpenWhenNoKeyIsConfigured) {
+  ApiKeyAuth auth({});
+  EXPECT_FALSE(auth.check(Request{}, Scope::read));
+}
+
+TEST(ApiKeyAuth, WritesNeedAKeyEvenWhenNoneIsConfigured) {
+  ApiKeyAuth auth({});
+  auto refusal = auth.check(Request{}, Scope::write);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->status, 401u);
+}
+
+TEST(ApiKeyAuth, BearerAndHeaderKeysAreAccepted) {
+  ApiKeyAuth auth({key("dash", "s3cret-read", {"read"})});
+  EXPECT_FALSE(auth.check(with_header("Authorization", "Bearer s3cret-read"), Scope::read));
+  EXPECT_FALSE(auth.check(with_header("X-Api-Key", "s3cret-read"), Scope::read));
+  auto missing = auth.check(Request{}, Scope::read);
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 401u);
+  EXPECT_TRUE(find_header(missing->headers, "WWW-Authenticate"));
+  auto wrong = auth.check(with_header("Authorization", "Bearer nope"), Scope::read);
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401u);
+  EXPECT_EQ(wrong->body.find("nope"), std::string::npos);
+}
+
+TEST(ApiKeyAuth, MissingScopeIsForbidden) {
+  ApiKeyAuth auth({key("dash", "r", {"read"}), key("payouts", "w", {"read", "write"})});
+  auto refusal = auth.check(with_header("X-Api-Key", "r"), Scope::write);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->status, 403u);
+  EXPECT_FALSE(auth.check(with_header("X-Api-Key", "w"), Scope::write));
+}
+
+}  // namespace
+}  // namespace coinfan::http
