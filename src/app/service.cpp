@@ -8,9 +8,13 @@
 #include <thread>
 #include <vector>
 
+#include "app/metrics.hpp"
 #include "app/routes.hpp"
 #include "coinfan/core/log.hpp"
+#include "coinfan/gateways/gateway.hpp"
+#include "coinfan/http/auth.hpp"
 #include "coinfan/http/server.hpp"
+#include "coinfan/sim/simulator.hpp"
 
 namespace coinfan::app {
 namespace asio = boost::asio;
@@ -35,14 +39,47 @@ http::ServerOptions server_options(const config::ServerConfig& server) {
 
 }  // namespace
 
-int run_service(const config::Config& config, ServiceOptions options) {
+int run_service(const config::Config& loaded_config, ServiceOptions options) {
+  config::Config config = loaded_config;
   const unsigned threads = config.server.threads != 0 ? config.server.threads
                                                      : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
 
+  // --demo: five simulated providers on loopback in this process, one of each type.
+  sim::DemoGateways demo;
+  if (options.demo) {
+    demo = sim::start_demo_gateways(io);
+    config.gateways = demo.gateways;
+    for (const auto& gateway : config.gateways) {
+      log::info("simulated gateway", {{"id", std::string_view(gateway.id)},
+                                      {"type", config::to_string(gateway.type)},
+                                      {"base_url", std::string_view(gateway.base_url)}});
+    }
+  }
+
+  std::vector<std::shared_ptr<gateways::Gateway>> gateways;
+  for (const auto& gateway_config : config.gateways) {
+    if (!gateway_config.enabled) continue;
+    auto gateway = gateways::make_gateway(gateway_config, {io.get_executor()});
+    if (!gateway) {
+      log::error("gateway cannot be set up", {{"id", std::string_view(gateway_config.id)},
+                                              {"error", std::string_view(gateway.error().detail)}});
+      log::flush();
+      return 1;
+    }
+    gateways.push_back(std::move(*gateway));
+  }
+
   auto router = std::make_shared<http::Router>();
   http::Server server(io, server_options(config.server), router);
+  const http::ApiKeyAuth auth(config.api_keys);
   add_operational_routes(*router, server);
+  router->add("GET", "/metrics", http::sync_handler([&server, gateways](const http::Request&) {
+                http::Response response;
+                response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                response.body = render_metrics(server.stats(), gateways);
+                return response;
+              }));
 
   try {
     server.start();

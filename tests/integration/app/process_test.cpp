@@ -138,5 +138,26 @@ TEST(CoinfanBinary, AccessLogLineCarriesRequestIdAndNoQuery) {
   EXPECT_EQ(output.find("secret-value"), std::string::npos) << output;
 }
 
+// --demo: five simulated gateways in the same process, one of each type, behind the service.
+TEST(CoinfanBinary, DemoRunsFiveSimulatedGateways) {
+  ChildProcess child(COINFAN_BINARY, {"--demo", "--port", "0"});
+  const auto listening = child.wait_for_line("listening", std::chrono::seconds(30));
+  ASSERT_TRUE(listening) << "no listening line";
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(*listening, match, std::regex("port=([0-9]+)")));
+  RawConnection connection(static_cast<std::uint16_t>(std::stoi(match[1])));
+  connection.send(testing::get_request("/metrics"));
+  auto metrics = connection.read_response();
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->result_int(), 200u);
+  for (const char* id : {"ccp-main", "ccp-legacy", "cloud", "trubit", "kuna"}) {
+    EXPECT_NE(metrics->body().find(std::string("coinfan_upstream_circuit_open{gateway=\"") + id + "\"} 0"),
+              std::string::npos)
+        << id << "\n" << metrics->body();
+  }
+  child.signal(SIGTERM);
+  EXPECT_EQ(child.wait(), 0);
+}
+
 }  // namespace
 }  // namespace coinfan

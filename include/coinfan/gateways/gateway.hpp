@@ -1,0 +1,151 @@
+#pragma once
+// A configured gateway account as the aggregation layer sees it: one adapter per provider
+// type, joining that provider's pure signer/builders/parsers to its upstream client.
+// Adapters never throw for upstream data; every failure is an Error with a DESIGN.md code.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coinfan/config/config.hpp"
+#include "coinfan/core/error.hpp"
+#include "coinfan/core/types.hpp"
+#include "coinfan/upstream/client.hpp"
+
+namespace coinfan::gateways {
+
+// What one balance call of a gateway yields: its balances, and the USD prices the provider
+// sent along with them (CCPayment v1 `price`, CryptoCloud `balance_usd / balance_crypto`).
+struct BalanceSnapshot {
+  std::vector<Balance> balances;
+  std::vector<Price> prices;
+};
+
+struct TransferRecordPage {
+  std::vector<TransferRecord> records;
+  std::string next_id;  // empty: no more pages
+};
+
+struct SwapRecordPage {
+  std::vector<SwapRecord> records;
+  std::string next_id;
+};
+
+struct TransferRecordFilter {
+  std::optional<std::string> from_user_id;
+  std::optional<std::string> to_user_id;
+  std::optional<std::int64_t> coin_id;
+  std::optional<std::int64_t> start_at;  // unix seconds
+  std::optional<std::int64_t> end_at;
+  std::string next_id;
+};
+
+struct SwapRecordFilter {
+  std::optional<std::string> user_id;
+  std::optional<std::int64_t> start_at;
+  std::optional<std::int64_t> end_at;
+  std::string next_id;
+};
+
+struct TransferInput {
+  std::string from_user_id;
+  std::string to_user_id;
+  std::int64_t coin_id = 0;
+  std::string amount;
+  std::string order_id;
+  std::optional<std::string> remark;
+};
+
+struct SwapInput {
+  std::string order_id;
+  std::string user_id;
+  std::int64_t coin_id_in = 0;
+  std::string amount_in;
+  std::int64_t coin_id_out = 0;
+  std::optional<std::string> extra_fee_rate;
+  std::optional<std::string> amount_out_minimum;
+};
+
+struct QuoteInput {
+  std::int64_t coin_id_in = 0;
+  std::string amount_in;
+  std::int64_t coin_id_out = 0;
+  std::optional<std::string> extra_fee_rate;
+};
+
+struct RescanInput {
+  std::string chain;
+  std::string to_address;
+  std::optional<std::string> memo;
+  std::string tx_id;
+};
+
+// The operations beyond balances that only some providers have (CCPayment v2 today).
+class RecordSource {
+ public:
+  virtual ~RecordSource() = default;
+  virtual boost::asio::awaitable<Result<TransferRecordPage>> transfer_records(TransferRecordFilter filter) = 0;
+  virtual boost::asio::awaitable<Result<SwapRecordPage>> swap_records(SwapRecordFilter filter) = 0;
+  // Exactly one of record id / order id; not_found when the provider has no such record.
+  virtual boost::asio::awaitable<Result<TransferRecord>> transfer_record(std::optional<std::string> record_id,
+                                                                         std::optional<std::string> order_id) = 0;
+  virtual boost::asio::awaitable<Result<SwapRecord>> swap_record(std::optional<std::string> record_id,
+                                                                 std::optional<std::string> order_id) = 0;
+};
+
+class MoneyMover {
+ public:
+  virtual ~MoneyMover() = default;
+  // Writes are sent once. After a timeout the outcome is resolved by looking the order id up;
+  // the record is returned when the provider has it.
+  virtual boost::asio::awaitable<Result<TransferRecord>> transfer(TransferInput input) = 0;
+  virtual boost::asio::awaitable<Result<SwapQuote>> quote(QuoteInput input) = 0;
+  virtual boost::asio::awaitable<Result<SwapRecord>> swap(SwapInput input) = 0;
+  virtual boost::asio::awaitable<Result<std::string>> rescan(RescanInput input) = 0;
+};
+
+class Gateway {
+ public:
+  virtual ~Gateway() = default;
+
+  const std::string& id() const { return id_; }
+  config::GatewayType type() const { return type_; }
+
+  virtual boost::asio::awaitable<Result<BalanceSnapshot>> balances() = 0;
+  // USD prices this provider knows; by default the ones that come with balances().
+  virtual boost::asio::awaitable<Result<std::vector<Price>>> prices();
+  // The coin catalogue; nullopt-like not_found error when the provider has none.
+  virtual bool has_coins() const { return false; }
+  virtual boost::asio::awaitable<Result<std::vector<Coin>>> coins();
+
+  virtual RecordSource* records() { return nullptr; }
+  virtual MoneyMover* money() { return nullptr; }
+
+  // For /v1/gateways and /metrics.
+  virtual upstream::Stats stats() const = 0;
+  virtual upstream::BreakerState breaker_state() const = 0;
+
+ protected:
+  Gateway(std::string id, config::GatewayType type) : id_(std::move(id)), type_(type) {}
+
+ private:
+  std::string id_;
+  config::GatewayType type_;
+};
+
+struct GatewayEnvironment {
+  boost::asio::any_io_executor executor;
+  // Wall clock for signatures and token expiry; tests may move it.
+  std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
+};
+
+// Builds the adapter for `config.type`; invalid_argument when the configuration cannot work.
+Result<std::shared_ptr<Gateway>> make_gateway(const config::GatewayConfig& config, const GatewayEnvironment& env);
+
+}  // namespace coinfan::gateways

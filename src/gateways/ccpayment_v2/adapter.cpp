@@ -1,0 +1,259 @@
+// CCPayment API v2: balances, coins, USDT prices, transfer and swap records, and the
+// money-moving calls. Every call is a signed POST; writes are sent once and, when their outcome
+// is unknown (timeout, broken connection), resolved by looking the order id up.
+
+#include <mutex>
+#include <optional>
+
+#include "gateways/ccpayment_v2/requests.hpp"
+#include "gateways/ccpayment_v2/responses.hpp"
+#include "gateways/registry.hpp"
+
+namespace coinfan::gateways {
+namespace {
+
+namespace v2 = ccpayment_v2;
+
+// The coin catalogue changes rarely; prices need it to name coin ids.
+constexpr auto coin_list_ttl = std::chrono::minutes(10);
+constexpr std::string_view not_found_code = "11003";
+
+bool outcome_unknown(const Error& error) {
+  return error.code == ErrorCode::timeout || error.code == ErrorCode::unreachable ||
+         error.code == ErrorCode::cancelled || error.code == ErrorCode::bad_response;
+}
+
+Error as_not_found(Error error, std::string_view what) {
+  if (error.code == ErrorCode::provider_error && error.provider_code == not_found_code) {
+    error.code = ErrorCode::not_found;
+    error.detail = std::string(what) + " not found";
+  }
+  return error;
+}
+
+class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public MoneyMover {
+ public:
+  CcpaymentV2Gateway(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
+                     const GatewayEnvironment& env)
+      : AdapterBase(config, std::move(client), env), credentials_{config.app_id, config.app_secret} {}
+
+  RecordSource* records() override { return this; }
+  MoneyMover* money() override { return this; }
+  bool has_coins() const override { return true; }
+
+  boost::asio::awaitable<Result<BalanceSnapshot>> balances() override {
+    auto balances = co_await call<std::vector<Balance>>(
+        v2::build_get_app_coin_asset_list(credentials_, unix_seconds()),
+        [this](std::string_view body) { return v2::parse_app_coin_asset_list(id(), body); });
+    if (!balances) co_return std::move(balances).error();
+    co_return BalanceSnapshot{std::move(*balances), {}};
+  }
+
+  boost::asio::awaitable<Result<std::vector<Coin>>> coins() override {
+    auto coins = co_await call<std::vector<Coin>>(v2::build_get_coin_list(credentials_, unix_seconds()),
+                                                  [this](std::string_view body) { return v2::parse_coin_list(id(), body); });
+    if (coins) remember_symbols(*coins);
+    co_return coins;
+  }
+
+  boost::asio::awaitable<Result<std::vector<Price>>> prices() override {
+    auto symbols = co_await coin_symbols();
+    if (!symbols) co_return std::move(symbols).error();
+    std::vector<std::int64_t> ids;
+    for (const auto& [coin_id, symbol] : *symbols) {
+      try {
+        ids.push_back(std::stoll(coin_id));
+      } catch (const std::exception&) {
+        continue;  // a non-numeric id cannot be priced
+      }
+      if (ids.size() == v2::max_ids_per_call) break;
+    }
+    auto prices = co_await call<std::vector<Price>>(
+        v2::build_get_coin_usdt_price(credentials_, unix_seconds(), ids),
+        [this, &symbols](std::string_view body) { return v2::parse_coin_usdt_prices(id(), body, *symbols); });
+    if (!prices) co_return std::move(prices).error();
+    std::erase_if(*prices, [](const Price& price) { return price.asset.empty(); });
+    co_return prices;
+  }
+
+  // --- RecordSource ---------------------------------------------------------------------
+
+  boost::asio::awaitable<Result<TransferRecordPage>> transfer_records(TransferRecordFilter filter) override {
+    v2::TransferRecordQuery query;
+    query.coin_id = filter.coin_id;
+    query.from_user_id = filter.from_user_id;
+    query.to_user_id = filter.to_user_id;
+    query.start_at = filter.start_at;
+    query.end_at = filter.end_at;
+    if (!filter.next_id.empty()) query.next_id = filter.next_id;
+    auto page = co_await call<v2::TransferRecordPage>(
+        v2::build_get_user_transfer_record_list(credentials_, unix_seconds(), query),
+        [this](std::string_view body) { return v2::parse_transfer_record_list(id(), body); });
+    if (!page) co_return std::move(page).error();
+    co_return TransferRecordPage{std::move(page->records), std::move(page->next_id)};
+  }
+
+  boost::asio::awaitable<Result<SwapRecordPage>> swap_records(SwapRecordFilter filter) override {
+    v2::SwapRecordQuery query;
+    query.user_id = filter.user_id;
+    query.start_at = filter.start_at;
+    query.end_at = filter.end_at;
+    if (!filter.next_id.empty()) query.next_id = filter.next_id;
+    auto page = co_await call<v2::SwapRecordPage>(
+        v2::build_get_user_swap_record_list(credentials_, unix_seconds(), query),
+        [this](std::string_view body) { return v2::parse_swap_record_list(id(), body); });
+    if (!page) co_return std::move(page).error();
+    co_return SwapRecordPage{std::move(page->records), std::move(page->next_id)};
+  }
+
+  boost::asio::awaitable<Result<TransferRecord>> transfer_record(std::optional<std::string> record_id,
+                                                                 std::optional<std::string> order_id) override {
+    auto lookup = record_id ? v2::RecordLookup::record_id(*record_id) : v2::RecordLookup::order_id(order_id.value_or(""));
+    auto record = co_await call<TransferRecord>(
+        v2::build_get_user_transfer_record(credentials_, unix_seconds(), lookup),
+        [this](std::string_view body) { return v2::parse_transfer_record(id(), body); });
+    if (!record) co_return as_not_found(std::move(record).error(), "transfer record");
+    co_return record;
+  }
+
+  boost::asio::awaitable<Result<SwapRecord>> swap_record(std::optional<std::string> record_id,
+                                                         std::optional<std::string> order_id) override {
+    auto lookup = record_id ? v2::RecordLookup::record_id(*record_id) : v2::RecordLookup::order_id(order_id.value_or(""));
+    auto record = co_await call<SwapRecord>(v2::build_get_user_swap_record(credentials_, unix_seconds(), lookup),
+                                            [this](std::string_view body) { return v2::parse_swap_record(id(), body); });
+    if (!record) co_return as_not_found(std::move(record).error(), "swap record");
+    co_return record;
+  }
+
+  // --- MoneyMover -----------------------------------------------------------------------
+
+  boost::asio::awaitable<Result<TransferRecord>> transfer(TransferInput input) override {
+    v2::TransferRequest request{input.from_user_id, input.to_user_id, input.coin_id, input.amount, input.order_id,
+                                input.remark};
+    auto sent = co_await call<v2::TransferResult>(v2::build_user_transfer(credentials_, unix_seconds(), request),
+                                                  [](std::string_view body) { return v2::parse_user_transfer(body); });
+    if (!sent) {
+      if (!outcome_unknown(sent.error())) co_return std::move(sent).error();
+      co_return co_await resolve_transfer(input.order_id, std::move(sent).error());
+    }
+    auto record = co_await transfer_record(sent->record_id, std::nullopt);
+    if (record) co_return record;
+    // The transfer happened; only the read-back failed. Report what is known.
+    TransferRecord known;
+    known.gateway = id();
+    known.record_id = sent->record_id;
+    known.order_id = input.order_id;
+    known.coin_id = std::to_string(input.coin_id);
+    known.from_user_id = input.from_user_id;
+    known.to_user_id = input.to_user_id;
+    known.remark = input.remark.value_or("");
+    if (auto amount = Decimal::parse(input.amount)) known.amount = *amount;
+    known.status = RecordStatus::processing;
+    if (auto created = time_from_record_id(known.record_id)) known.created_at = std::chrono::time_point_cast<std::chrono::milliseconds>(*created);
+    co_return known;
+  }
+
+  boost::asio::awaitable<Result<SwapQuote>> quote(QuoteInput input) override {
+    v2::SwapQuoteRequest request{input.coin_id_in, input.amount_in, input.coin_id_out, input.extra_fee_rate};
+    co_return co_await call<SwapQuote>(v2::build_estimate(credentials_, unix_seconds(), request),
+                                       [](std::string_view body) { return v2::parse_estimate(body); });
+  }
+
+  boost::asio::awaitable<Result<SwapRecord>> swap(SwapInput input) override {
+    v2::SwapRequest request{input.order_id,    input.user_id,        input.coin_id_in,        input.amount_in,
+                            input.coin_id_out, input.extra_fee_rate, input.amount_out_minimum};
+    auto sent = co_await call<v2::SwapResult>(v2::build_user_swap(credentials_, unix_seconds(), request),
+                                              [](std::string_view body) { return v2::parse_user_swap(body); });
+    if (!sent) {
+      if (!outcome_unknown(sent.error())) co_return std::move(sent).error();
+      auto found = co_await swap_record(std::nullopt, input.order_id);
+      if (found) co_return found;
+      co_return unresolved(std::move(sent).error(), found.error(), input.order_id);
+    }
+    auto record = co_await swap_record(sent->record_id, std::nullopt);
+    if (record) co_return record;
+    SwapRecord known;
+    known.gateway = id();
+    known.record_id = sent->record_id;
+    known.order_id = sent->order_id.empty() ? input.order_id : sent->order_id;
+    known.user_id = input.user_id;
+    known.coin_id_in = std::to_string(input.coin_id_in);
+    known.coin_id_out = std::to_string(input.coin_id_out);
+    known.amount_in = sent->quote.amount_in;
+    known.amount_out = sent->quote.amount_out;
+    known.net_amount_out = sent->quote.net_amount_out;
+    known.fee = sent->quote.fee;
+    known.fee_rate = sent->quote.fee_rate;
+    known.swap_rate = sent->quote.swap_rate;
+    known.status = RecordStatus::processing;
+    co_return known;
+  }
+
+  boost::asio::awaitable<Result<std::string>> rescan(RescanInput input) override {
+    v2::RescanRequest request{input.chain, input.to_address, input.memo, input.tx_id};
+    auto result = co_await call<v2::RescanResult>(
+        v2::build_rescan_lost_transaction(credentials_, unix_seconds(), request),
+        [](std::string_view body) { return v2::parse_rescan_lost_transaction(body); });
+    if (!result) co_return std::move(result).error();
+    co_return std::move(result->description);
+  }
+
+ private:
+  // Builds, sends and parses one call.
+  template <typename T, typename Parse>
+  boost::asio::awaitable<Result<T>> call(Result<UpstreamCall> built, Parse parse) {
+    if (!built) co_return std::move(built).error();
+    auto response = co_await send(std::move(*built));
+    if (!response) co_return std::move(response).error();
+    co_return interpret<T>(*response, parse);
+  }
+
+  boost::asio::awaitable<Result<TransferRecord>> resolve_transfer(std::string order_id, Error send_error) {
+    auto found = co_await transfer_record(std::nullopt, order_id);
+    if (found) co_return found;
+    co_return unresolved(std::move(send_error), found.error(), order_id);
+  }
+
+  static Error unresolved(Error send_error, const Error& lookup_error, const std::string& order_id) {
+    if (lookup_error.code == ErrorCode::not_found) {
+      send_error.detail += "; no record with order id " + order_id +
+                           " exists, so nothing was executed; repeating with the same order id is safe";
+    } else {
+      send_error.detail += "; the outcome is unknown (the order id lookup failed: " +
+                           std::string(to_string(lookup_error.code)) + "); look order id " + order_id + " up later";
+    }
+    return send_error;
+  }
+
+  boost::asio::awaitable<Result<v2::CoinSymbols>> coin_symbols() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!symbols_.empty() && now_ms() < symbols_expire_) co_return symbols_;
+    }
+    auto coins = co_await this->coins();
+    if (!coins) co_return std::move(coins).error();
+    std::lock_guard lock(mutex_);
+    co_return symbols_;
+  }
+
+  void remember_symbols(const std::vector<Coin>& coins) {
+    std::lock_guard lock(mutex_);
+    symbols_.clear();
+    for (const auto& coin : coins) symbols_[coin.coin_id] = coin.asset;
+    symbols_expire_ = now_ms() + coin_list_ttl;
+  }
+
+  v2::Credentials credentials_;
+  std::mutex mutex_;
+  v2::CoinSymbols symbols_;
+  TimePointMs symbols_expire_{};
+};
+
+}  // namespace
+
+std::shared_ptr<Gateway> make_ccpayment_v2(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
+                                           const GatewayEnvironment& env) {
+  return std::make_shared<CcpaymentV2Gateway>(config, std::move(client), env);
+}
+
+}  // namespace coinfan::gateways

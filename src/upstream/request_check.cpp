@@ -1,0 +1,72 @@
+#include "upstream/request_check.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+namespace coinfan::upstream {
+namespace {
+
+bool is_tchar(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+Error rejected(std::string why) {
+  return make_error(ErrorCode::invalid_argument, "request rejected before sending: " + why);
+}
+
+}  // namespace
+
+bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           const auto lx = static_cast<unsigned char>(x >= 'A' && x <= 'Z' ? x + 32 : x);
+           const auto ly = static_cast<unsigned char>(y >= 'A' && y <= 'Z' ? y + 32 : y);
+           return lx == ly;
+         });
+}
+
+std::optional<Error> check_request(const Request& request) {
+  static constexpr std::array<std::string_view, 7> kMethods = {"GET",    "HEAD",  "POST",   "PUT",
+                                                               "DELETE", "PATCH", "OPTIONS"};
+  if (std::find(kMethods.begin(), kMethods.end(), request.method) == kMethods.end()) {
+    return rejected("unsupported method");
+  }
+  const std::string_view target = request.target;
+  if (target.empty() || target.front() != '/') return rejected("target must start with '/'");
+  // Only visible ASCII: anything else could end the request line early.
+  if (std::any_of(target.begin(), target.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u >= 0x7f;
+      })) {
+    return rejected("target contains a space or control character");
+  }
+  if (target.find('#') != std::string_view::npos) return rejected("target contains a fragment");
+
+  static constexpr std::array<std::string_view, 5> kReserved = {
+      "host", "content-length", "transfer-encoding", "connection", "upgrade"};
+  for (const auto& [name, value] : request.headers) {
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+          return is_tchar(static_cast<unsigned char>(c));
+        })) {
+      return rejected("header name is not a token");
+    }
+    if (std::any_of(kReserved.begin(), kReserved.end(),
+                    [&](std::string_view reserved) { return iequals_ascii(name, reserved); })) {
+      // The name is a fixed token, safe to show; values never are.
+      return rejected("header '" + name + "' is set by the client");
+    }
+    if (std::any_of(value.begin(), value.end(), [](char c) {
+          const auto u = static_cast<unsigned char>(c);
+          return (u < 0x20 && u != '\t') || u == 0x7f;
+        })) {
+      return rejected("header '" + name + "' has a control character in its value");
+    }
+  }
+  if (!request.body.empty() && (request.method == "GET" || request.method == "HEAD")) {
+    return rejected("a GET or HEAD request carries no body");
+  }
+  return std::nullopt;
+}
+
+}  // namespace coinfan::upstream

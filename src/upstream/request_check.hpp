@@ -1,0 +1,18 @@
+#pragma once
+// Rejects a Request before anything is sent: a bad method, a target or header that could split
+// the HTTP message, or a header the client owns (framing and Host). Pure code.
+
+#include <optional>
+#include <string_view>
+
+#include "coinfan/core/error.hpp"
+#include "coinfan/upstream/client.hpp"
+
+namespace coinfan::upstream {
+
+std::optional<Error> check_request(const Request& request);
+
+// ASCII case-insensitive comparison, as HTTP header names want.
+bool iequals_ascii(std::string_view a, std::string_view b) noexcept;
+
+}  // namespace coinfan::upstream

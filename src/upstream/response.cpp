@@ -1,0 +1,28 @@
+#include <string>
+
+#include "coinfan/upstream/client.hpp"
+#include "upstream/request_check.hpp"
+
+namespace coinfan::upstream {
+
+std::string Response::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (iequals_ascii(key, name)) return value;
+  }
+  return {};
+}
+
+bool Response::has_header(std::string_view name) const {
+  for (const auto& entry : headers) {
+    if (iequals_ascii(entry.first, name)) return true;
+  }
+  return false;
+}
+
+Error status_error(const Response& response) {
+  const std::string detail = "upstream answered HTTP " + std::to_string(response.status);
+  return make_error(response.status == 429 ? ErrorCode::rate_limited : ErrorCode::http_status,
+                    detail);
+}
+
+}  // namespace coinfan::upstream

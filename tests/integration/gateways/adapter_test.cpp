@@ -1,0 +1,423 @@
+// Every provider adapter through the real upstream client against its simulator on loopback:
+// success paths, token refresh, and each injected fault mapped to its designed error code.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "coinfan/gateways/gateway.hpp"
+#include "coinfan/sim/ccpayment_v1.hpp"
+#include "coinfan/sim/ccpayment_v2.hpp"
+#include "coinfan/sim/cryptocloud.hpp"
+#include "coinfan/sim/demo.hpp"
+#include "coinfan/sim/kuna.hpp"
+#include "coinfan/sim/simulator.hpp"
+#include "coinfan/sim/trubit.hpp"
+
+namespace coinfan::gateways {
+namespace {
+
+namespace asio = boost::asio;
+using config::GatewayType;
+using sim::Fault;
+
+// A simulator of one type plus the adapter pointed at it, on a shared multi-threaded io_context.
+class AdapterRig {
+ public:
+  explicit AdapterRig(GatewayType type, std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
+                      unsigned retries = 1)
+      : work_(asio::make_work_guard(io_)),
+        provider_(sim::make_demo_provider(type, std::chrono::system_clock::now())),
+        simulator_(sim::Simulator::start(io_, provider_)) {
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+    config_ = simulator_->gateway_config("gw-" + std::string(config::to_string(type)));
+    config_.timeout = timeout;
+    config_.retries = retries;
+  }
+  ~AdapterRig() {
+    gateway_.reset();
+    simulator_->stop();
+    work_.reset();
+    io_.stop();
+    for (auto& thread : threads_) thread.join();
+  }
+
+  Gateway& gateway() {
+    if (!gateway_) {
+      GatewayEnvironment env{io_.get_executor(), [this] { return std::chrono::system_clock::now() + skew_.load(); }};
+      auto made = make_gateway(config_, env);
+      EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().detail);
+      gateway_ = std::move(*made);
+    }
+    return *gateway_;
+  }
+
+  template <typename T>
+  T run(asio::awaitable<T> operation) {
+    return asio::co_spawn(io_, std::move(operation), asio::use_future).get();
+  }
+
+  Result<BalanceSnapshot> balances() { return run(gateway().balances()); }
+
+  config::GatewayConfig& config() { return config_; }
+  sim::Simulator& simulator() { return *simulator_; }
+  template <typename P>
+  P& provider() {
+    return dynamic_cast<P&>(*provider_);
+  }
+  // Moves the adapter's wall clock (signatures, token expiry) without touching the simulator's.
+  void skew_adapter_clock(std::chrono::seconds by) { skew_ = by; }
+
+ private:
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::shared_ptr<sim::Provider> provider_;
+  std::unique_ptr<sim::Simulator> simulator_;
+  std::vector<std::thread> threads_;
+  config::GatewayConfig config_;
+  std::shared_ptr<Gateway> gateway_;
+  std::atomic<std::chrono::seconds> skew_{std::chrono::seconds(0)};
+};
+
+const Balance* find_balance(const BalanceSnapshot& snapshot, std::string_view asset,
+                            std::optional<std::string_view> network = std::nullopt) {
+  for (const auto& balance : snapshot.balances) {
+    if (balance.asset == asset && (!network || balance.network == std::optional<std::string>(*network))) return &balance;
+  }
+  return nullptr;
+}
+
+ErrorCode code_of(const Result<BalanceSnapshot>& result) {
+  return result.ok() ? ErrorCode::internal : result.error().code;
+}
+
+// --- CCPayment v1 -------------------------------------------------------------------------
+
+TEST(CcpaymentV1Adapter, ReadsSignedBalancesAndPrices) {
+  AdapterRig rig(GatewayType::ccpayment_v1);
+  auto result = rig.balances();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  EXPECT_FALSE(result->balances.empty());
+  EXPECT_FALSE(result->prices.empty());
+  for (const auto& balance : result->balances) {
+    EXPECT_EQ(balance.gateway, "gw-ccpayment-v1");
+    EXPECT_EQ(balance.total, balance.available + balance.locked);
+  }
+  EXPECT_EQ(rig.simulator().requests("/ccpayment/v1/assets"), 1u);
+}
+
+TEST(CcpaymentV1Adapter, TamperedResponseSignatureIsRejected) {
+  AdapterRig rig(GatewayType::ccpayment_v1);
+  rig.simulator().inject(Fault::tampered_signature());
+  auto result = rig.balances();
+  EXPECT_EQ(code_of(result), ErrorCode::bad_signature);
+}
+
+TEST(CcpaymentV1Adapter, WrongSecretIsAuthOrProviderError) {
+  AdapterRig rig(GatewayType::ccpayment_v1);
+  rig.config().app_secret = "not-the-secret";
+  auto result = rig.balances();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::provider_error);
+  EXPECT_EQ(result.error().provider_code, "11005");
+  EXPECT_EQ(result.error().detail.find("not-the-secret"), std::string::npos);
+}
+
+TEST(CcpaymentV1Adapter, ProviderErrorKeepsCodeAndMessage) {
+  AdapterRig rig(GatewayType::ccpayment_v1);
+  rig.simulator().inject(Fault::provider_error_of("224066", "service err, please try again"));
+  auto result = rig.balances();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::provider_error);
+  EXPECT_EQ(result.error().provider_code, "224066");
+  EXPECT_EQ(result.error().provider_message, "service err, please try again");
+}
+
+// --- CCPayment v2 -------------------------------------------------------------------------
+
+TEST(CcpaymentV2Adapter, BalancesTreatEmptyAvailableAsZero) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  auto result = rig.balances();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  ASSERT_FALSE(result->balances.empty());
+  bool saw_zero = false;
+  for (const auto& balance : result->balances) saw_zero = saw_zero || balance.total.is_zero();
+  EXPECT_TRUE(saw_zero);
+  // The demo's 24-digit dust amount survives exactly.
+  bool saw_dust = false;
+  for (const auto& balance : result->balances) saw_dust = saw_dust || balance.total.to_string() == "0.000000000000000000000123";
+  EXPECT_TRUE(saw_dust);
+}
+
+TEST(CcpaymentV2Adapter, CoinsAndPricesNameEveryCoin) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  auto coins = rig.run(rig.gateway().coins());
+  ASSERT_TRUE(coins.ok()) << coins.error().detail;
+  EXPECT_FALSE(coins->empty());
+  EXPECT_FALSE(coins->front().networks.empty());
+  auto prices = rig.run(rig.gateway().prices());
+  ASSERT_TRUE(prices.ok()) << prices.error().detail;
+  ASSERT_FALSE(prices->empty());
+  for (const auto& price : *prices) {
+    EXPECT_FALSE(price.asset.empty());
+    EXPECT_EQ(price.quote, "USDT");
+  }
+}
+
+TEST(CcpaymentV2Adapter, TransferMovesBalancesAndReadsTheRecordBack) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  auto& provider = rig.provider<sim::CcpaymentV2Provider>();
+  const std::string from = sim::demo_ccpayment_v2_users[0];
+  const std::string to = sim::demo_ccpayment_v2_users[1];
+  const auto before_from = provider.available(from, 1280).value_or(Decimal());
+  const auto before_to = provider.available(to, 1280).value_or(Decimal());
+  TransferInput input{from, to, 1280, "1.25", "order-transfer-1", std::string("test")};
+  auto record = rig.run(rig.gateway().money()->transfer(input));
+  ASSERT_TRUE(record.ok()) << record.error().detail;
+  EXPECT_EQ(record->order_id, "order-transfer-1");
+  EXPECT_EQ(record->amount.to_string(), "1.25");
+  EXPECT_TRUE(record->created_at.has_value());
+  EXPECT_EQ(provider.available(from, 1280).value_or(Decimal()), before_from - *Decimal::parse("1.25"));
+  EXPECT_EQ(provider.available(to, 1280).value_or(Decimal()), before_to + *Decimal::parse("1.25"));
+
+  // The same order id again is the provider's duplicate-order error, and nothing moves.
+  auto again = rig.run(rig.gateway().money()->transfer(input));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::provider_error);
+  EXPECT_EQ(again.error().provider_code, "11011");
+  EXPECT_EQ(provider.available(to, 1280).value_or(Decimal()), before_to + *Decimal::parse("1.25"));
+}
+
+TEST(CcpaymentV2Adapter, InvalidWriteInputIsRejectedBeforeSending) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  TransferInput input{"sysadmin1", "user-bob-2002", 1280, "1", "order-x", std::nullopt};
+  auto record = rig.run(rig.gateway().money()->transfer(input));
+  ASSERT_FALSE(record.ok());
+  EXPECT_EQ(record.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(rig.simulator().requests(), 0u);
+}
+
+TEST(CcpaymentV2Adapter, TransferWhoseAnswerIsLostIsResolvedByOrderId) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  rig.simulator().inject(Fault::drop_connection().on("userTransfer").times(1));
+  TransferInput input{sim::demo_ccpayment_v2_users[0], sim::demo_ccpayment_v2_users[1], 1280, "0.5", "order-lost-1",
+                      std::nullopt};
+  auto record = rig.run(rig.gateway().money()->transfer(input));
+  ASSERT_TRUE(record.ok()) << record.error().detail;
+  EXPECT_EQ(record->order_id, "order-lost-1");
+  EXPECT_EQ(rig.simulator().requests("/ccpayment/v2/userTransfer"), 1u);  // never sent twice
+}
+
+TEST(CcpaymentV2Adapter, SwapQuoteAndExecution) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  auto quote = rig.run(rig.gateway().money()->quote(QuoteInput{1280, "10", 1482, std::nullopt}));
+  ASSERT_TRUE(quote.ok()) << quote.error().detail;
+  EXPECT_EQ(quote->amount_in.to_string(), "10");
+  auto swap = rig.run(rig.gateway().money()->swap(
+      SwapInput{"order-swap-1", sim::demo_ccpayment_v2_users[0], 1280, "10", 1482, std::nullopt, std::nullopt}));
+  ASSERT_TRUE(swap.ok()) << swap.error().detail;
+  EXPECT_EQ(swap->order_id, "order-swap-1");
+  EXPECT_EQ(swap->net_amount_out, quote->net_amount_out);
+}
+
+TEST(CcpaymentV2Adapter, RecordPagesFollowNextId) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  auto* records = rig.gateway().records();
+  ASSERT_NE(records, nullptr);
+  SwapRecordFilter filter;
+  std::size_t total = 0;
+  int pages = 0;
+  do {
+    auto page = rig.run(records->swap_records(filter));
+    ASSERT_TRUE(page.ok()) << page.error().detail;
+    EXPECT_LE(page->records.size(), 20u);
+    total += page->records.size();
+    filter.next_id = page->next_id;
+    ++pages;
+  } while (!filter.next_id.empty() && pages < 50);
+  EXPECT_EQ(total, rig.provider<sim::CcpaymentV2Provider>().swap_records().size());
+  EXPECT_GE(pages, 1);
+}
+
+TEST(CcpaymentV2Adapter, UnknownRecordIsNotFound) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  auto record = rig.run(rig.gateway().records()->transfer_record(std::string("20240101000000nope"), std::nullopt));
+  ASSERT_FALSE(record.ok());
+  EXPECT_EQ(record.error().code, ErrorCode::not_found);
+}
+
+TEST(CcpaymentV2Adapter, WrongSecretIsAuthFailed) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  rig.config().app_secret = "wrong";
+  auto result = rig.balances();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::auth_failed);
+  EXPECT_EQ(result.error().provider_code, "11005");
+}
+
+TEST(CcpaymentV2Adapter, TimestampOutsideWindowIsAuthFailed) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  rig.skew_adapter_clock(std::chrono::seconds(-300));
+  auto result = rig.balances();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::auth_failed);
+  EXPECT_EQ(result.error().provider_code, "11006");
+}
+
+TEST(CcpaymentV2Adapter, ProviderRateLimitIsRateLimited) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  rig.simulator().inject(Fault::provider_error_of("11004", "rate limited"));
+  EXPECT_EQ(code_of(rig.balances()), ErrorCode::rate_limited);
+}
+
+// --- Faults every adapter maps the same way (shown on CCPayment v2) -----------------------
+
+TEST(AdapterFaults, MalformedAndTruncatedJsonAreBadResponse) {
+  AdapterRig rig(GatewayType::ccpayment_v2);
+  rig.simulator().inject(Fault::malformed_json().times(1));
+  EXPECT_EQ(code_of(rig.balances()), ErrorCode::bad_response);
+  rig.simulator().inject(Fault::truncated_json().times(1));
+  EXPECT_EQ(code_of(rig.balances()), ErrorCode::bad_response);
+  EXPECT_TRUE(rig.balances().ok());
+}
+
+TEST(AdapterFaults, PersistentServerErrorIsHttpStatusAfterRetries) {
+  AdapterRig rig(GatewayType::ccpayment_v2, std::chrono::milliseconds(3000), 1);
+  rig.simulator().inject(Fault::http_status_of(502));
+  auto result = rig.balances();
+  EXPECT_EQ(code_of(result), ErrorCode::http_status);
+  EXPECT_EQ(rig.simulator().requests(), 2u);  // the read was retried once
+}
+
+TEST(AdapterFaults, LatencyBeyondTheDeadlineIsTimeout) {
+  AdapterRig rig(GatewayType::cryptocloud, std::chrono::milliseconds(300), 0);
+  rig.simulator().inject(Fault::latency_of(std::chrono::milliseconds(2000)));
+  const auto started = std::chrono::steady_clock::now();
+  auto result = rig.balances();
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(code_of(result), ErrorCode::timeout);
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1500));
+}
+
+TEST(AdapterFaults, SlowBodyIsTimeout) {
+  AdapterRig rig(GatewayType::cryptocloud, std::chrono::milliseconds(300), 0);
+  rig.simulator().inject(Fault::slow_body_of(std::chrono::milliseconds(100), 8));
+  EXPECT_EQ(code_of(rig.balances()), ErrorCode::timeout);
+}
+
+TEST(AdapterFaults, DroppedConnectionIsUnreachable) {
+  AdapterRig rig(GatewayType::kuna, std::chrono::milliseconds(2000), 0);
+  rig.simulator().inject(Fault::drop_connection());
+  EXPECT_EQ(code_of(rig.balances()), ErrorCode::unreachable);
+}
+
+// --- CryptoCloud --------------------------------------------------------------------------
+
+TEST(CryptocloudAdapter, FloatAmountsStayExactAndNetworksSplit) {
+  AdapterRig rig(GatewayType::cryptocloud);
+  auto result = rig.balances();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  bool saw_tenth = false;
+  for (const auto& balance : result->balances) {
+    saw_tenth = saw_tenth || balance.total.to_string() == "0.1";
+    EXPECT_EQ(balance.asset.find('_'), std::string::npos);
+  }
+  EXPECT_TRUE(saw_tenth);
+  EXPECT_NE(find_balance(*result, "USDT", "TRC20"), nullptr);
+}
+
+TEST(CryptocloudAdapter, BadKeyIsAuthFailed) {
+  AdapterRig rig(GatewayType::cryptocloud);
+  rig.config().api_key = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad";
+  EXPECT_EQ(code_of(rig.balances()), ErrorCode::auth_failed);
+}
+
+// --- TruBit -------------------------------------------------------------------------------
+
+TEST(TrubitAdapter, TokenIsFetchedOnceAndReused) {
+  AdapterRig rig(GatewayType::trubit);
+  ASSERT_TRUE(rig.balances().ok());
+  auto second = rig.balances();
+  ASSERT_TRUE(second.ok()) << second.error().detail;
+  EXPECT_EQ(rig.provider<sim::TruBitProvider>().tokens_issued(), 1u);
+  const auto* btc = find_balance(*second, "BTC");
+  ASSERT_NE(btc, nullptr);
+  EXPECT_EQ(btc->total, btc->available + btc->locked);
+}
+
+TEST(TrubitAdapter, ExpiredTokenIsReplacedOnceAfterAuthFailure) {
+  AdapterRig rig(GatewayType::trubit);
+  ASSERT_TRUE(rig.balances().ok());
+  rig.simulator().expire_tokens();
+  auto result = rig.balances();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  EXPECT_EQ(rig.provider<sim::TruBitProvider>().tokens_issued(), 2u);
+}
+
+TEST(TrubitAdapter, TokenIsRefreshedBeforeItsExpireTime) {
+  AdapterRig rig(GatewayType::trubit);
+  ASSERT_TRUE(rig.balances().ok());
+  // The adapter's clock moves past the token's expireTime (2 h); the simulator's does not, so
+  // only a refresh decided by the adapter itself can explain a second token.
+  rig.skew_adapter_clock(std::chrono::hours(3));
+  rig.simulator().set_clock([] { return std::chrono::system_clock::now() + std::chrono::hours(3); });
+  ASSERT_TRUE(rig.balances().ok());
+  EXPECT_EQ(rig.provider<sim::TruBitProvider>().tokens_issued(), 2u);
+  EXPECT_EQ(rig.simulator().requests("/v2/user/account/assets"), 2u);  // no failed attempt first
+}
+
+TEST(TrubitAdapter, WrongSecretIsAuthFailed) {
+  AdapterRig rig(GatewayType::trubit);
+  rig.config().api_secret = "wrong";
+  EXPECT_EQ(code_of(rig.balances()), ErrorCode::auth_failed);
+}
+
+// --- Kuna ---------------------------------------------------------------------------------
+
+TEST(KunaAdapter, LogsInOnceAndMapsHoldAndLockAsLocked) {
+  AdapterRig rig(GatewayType::kuna);
+  auto result = rig.balances();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  ASSERT_TRUE(rig.balances().ok());
+  EXPECT_EQ(rig.provider<sim::KunaProvider>().logins(), 1u);
+  bool saw_locked = false;
+  for (const auto& balance : result->balances) {
+    EXPECT_EQ(balance.total, balance.available + balance.locked);
+    saw_locked = saw_locked || !balance.locked.is_zero();
+  }
+  EXPECT_TRUE(saw_locked);
+}
+
+TEST(KunaAdapter, RevokedJwtCausesOneReloginAfter401) {
+  AdapterRig rig(GatewayType::kuna);
+  ASSERT_TRUE(rig.balances().ok());
+  rig.simulator().expire_tokens();
+  auto result = rig.balances();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  EXPECT_EQ(rig.provider<sim::KunaProvider>().logins(), 2u);
+}
+
+TEST(KunaAdapter, ReloginHappensBeforeTheJwtExpires) {
+  AdapterRig rig(GatewayType::kuna);
+  ASSERT_TRUE(rig.balances().ok());
+  rig.skew_adapter_clock(std::chrono::hours(48));
+  rig.simulator().set_clock([] { return std::chrono::system_clock::now() + std::chrono::hours(48); });
+  ASSERT_TRUE(rig.balances().ok());
+  EXPECT_EQ(rig.provider<sim::KunaProvider>().logins(), 2u);
+  EXPECT_EQ(rig.simulator().requests("/v2/balance"), 2u);
+}
+
+TEST(KunaAdapter, WrongPasswordIsAuthFailed) {
+  AdapterRig rig(GatewayType::kuna);
+  rig.config().password = "wrong";
+  EXPECT_EQ(code_of(rig.balances()), ErrorCode::auth_failed);
+}
+
+}  // namespace
+}  // namespace coinfan::gateways
