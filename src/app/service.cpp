@@ -1,5 +1,7 @@
 #include "coinfan/app/service.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,6 +12,9 @@
 
 #include "app/metrics.hpp"
 #include "app/routes.hpp"
+#include "api/view_routes.hpp"
+#include "coinfan/aggregate/views.hpp"
+#include "coinfan/records/service.hpp"
 #include "coinfan/core/log.hpp"
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/http/auth.hpp"
@@ -37,6 +42,13 @@ http::ServerOptions server_options(const config::ServerConfig& server) {
   return options;
 }
 
+asio::awaitable<void> warm_up(std::shared_ptr<aggregate::Views> views) {
+  auto query = views->parse_query("");
+  if (!query) co_return;
+  const auto answer = co_await views->get(aggregate::ViewKind::balances, std::move(*query));
+  log::info("warm-up", {{"view", std::string_view("balances")}, {"status", static_cast<std::uint64_t>(answer.status)}});
+}
+
 }  // namespace
 
 int run_service(const config::Config& loaded_config, ServiceOptions options) {
@@ -58,6 +70,8 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   }
 
   std::vector<std::shared_ptr<gateways::Gateway>> gateways;
+  std::vector<aggregate::ViewGateway> view_gateways;
+  records::RecordsOptions record_options;
   for (const auto& gateway_config : config.gateways) {
     if (!gateway_config.enabled) continue;
     auto gateway = gateways::make_gateway(gateway_config, {io.get_executor()});
@@ -67,6 +81,8 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
       log::flush();
       return 1;
     }
+    view_gateways.push_back({*gateway, gateway_config.timeout});
+    record_options.timeouts[gateway_config.id] = gateway_config.timeout;
     gateways.push_back(std::move(*gateway));
   }
 
@@ -74,6 +90,14 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   http::Server server(io, server_options(config.server), router);
   const http::ApiKeyAuth auth(config.api_keys);
   add_operational_routes(*router, server);
+  auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
+  api::add_view_routes(*router, views);
+  records::add_record_routes(*router, records::make_records_service(gateways, io.get_executor(), record_options));
+  // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
+  router->wrap("/v1/", [&auth](const std::string& method, http::Handler handler) {
+    const bool read = method == "GET" || method == "HEAD";
+    return auth.protect(read ? http::Scope::read : http::Scope::write, std::move(handler));
+  });
   router->add("GET", "/metrics", http::sync_handler([&server, gateways](const http::Request&) {
                 http::Response response;
                 response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -96,6 +120,11 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
                           {"demo", options.demo},
                           {"gateways", static_cast<std::uint64_t>(config.gateways.size())}});
   log::flush();
+
+  // Warm-up: one balances fan-out at start fills the cache and the gateways' health.
+  if (!gateways.empty()) {
+    asio::co_spawn(io, warm_up(views), asio::detached);
+  }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain_deadline(io);

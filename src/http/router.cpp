@@ -38,6 +38,14 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
   routes_.push_back(std::move(route));
 }
 
+void Router::wrap(std::string_view prefix, const std::function<Handler(const std::string& method, Handler)>& wrap) {
+  for (auto& route : routes_) {
+    std::string pattern;
+    for (const auto& segment : route.segments) pattern += "/" + segment;
+    if (pattern.starts_with(prefix)) route.handler = wrap(route.method, std::move(route.handler));
+  }
+}
+
 Router::Match Router::match(std::string_view method, std::string_view raw_path) const {
   Match result;
   const auto segments = split_path(raw_path);

@@ -36,6 +36,10 @@ class Router {
   void add(std::string method, std::string_view pattern, Handler handler);
   Match match(std::string_view method, std::string_view raw_path) const;
 
+  // Replaces the handler of every route whose pattern starts with `prefix` by
+  // `wrap(method, handler)`; used to put authentication in front of a group of routes.
+  void wrap(std::string_view prefix, const std::function<Handler(const std::string& method, Handler)>& wrap);
+
  private:
   struct Route {
     std::string method;

@@ -4,8 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <boost/json.hpp>
 
+#include <regex>
+#include <set>
+
+#include "coinfan/gateways/crypto.hpp"
 #include "support/http_test_client.hpp"
 #include "support/process.hpp"
 
@@ -138,6 +142,54 @@ TEST(CoinfanBinary, AccessLogLineCarriesRequestIdAndNoQuery) {
   EXPECT_EQ(output.find("secret-value"), std::string::npos) << output;
 }
 
+// With API keys configured, /v1/ needs a key with scope read; operations stay open.
+TEST(CoinfanBinary, ApiKeysGuardV1ButNotOperations) {
+  const auto path = write_temp("keys.json", R"({
+    "server": { "listen": "127.0.0.1:0", "threads": 1 },
+    "auth": { "api_keys": [
+      { "name": "dash", "sha256": "SHA_OF_DASHKEY", "scopes": ["write"] },
+      { "name": "reader", "sha256": "SHA_OF_READER", "scopes": ["read"] } ] }
+  })");
+  {
+    // The keys' digests are computed here so the test does not hard-code hashes.
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.replace(text.find("SHA_OF_READER"), 13, *gateways::sha256_hex("reader-key"));
+    text.replace(text.find("SHA_OF_DASHKEY"), 14, *gateways::sha256_hex("dash-key"));
+    std::ofstream(path) << text;
+  }
+  ChildProcess child(COINFAN_BINARY, {"--config", path});
+  const auto listening = child.wait_for_line("\"msg\":\"listening\"", std::chrono::seconds(30));
+  ASSERT_TRUE(listening);
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(*listening, match, std::regex("\"port\":([0-9]+)")));
+  RawConnection connection(static_cast<std::uint16_t>(std::stoi(match[1])));
+
+  connection.send(testing::get_request("/v1/gateways"));
+  auto anonymous = connection.read_response();
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->result_int(), 401u);
+
+  connection.send(testing::get_request("/v1/gateways", "X-Api-Key: dash-key\r\n"));
+  auto no_read_scope = connection.read_response();
+  ASSERT_TRUE(no_read_scope);
+  EXPECT_EQ(no_read_scope->result_int(), 403u);  // a valid key without scope read
+
+  connection.send(testing::get_request("/v1/gateways", "Authorization: Bearer reader-key\r\n"));
+  auto reader = connection.read_response();
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->result_int(), 200u);
+
+  connection.send(testing::get_request("/healthz"));
+  auto health = connection.read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->result_int(), 200u);
+
+  child.signal(SIGTERM);
+  EXPECT_EQ(child.wait(), 0);
+  EXPECT_EQ(child.read_all().find("reader-key"), std::string::npos);
+}
+
 // --demo: five simulated gateways in the same process, one of each type, behind the service.
 TEST(CoinfanBinary, DemoRunsFiveSimulatedGateways) {
   ChildProcess child(COINFAN_BINARY, {"--demo", "--port", "0"});
@@ -155,6 +207,31 @@ TEST(CoinfanBinary, DemoRunsFiveSimulatedGateways) {
               std::string::npos)
         << id << "\n" << metrics->body();
   }
+
+  // The start-up warm-up has asked every gateway once; the answer below is merged from all five.
+  ASSERT_TRUE(child.wait_for_line("warm-up", std::chrono::seconds(30)));
+  connection.send(testing::get_request("/v1/balances"));
+  auto balances = connection.read_response();
+  ASSERT_TRUE(balances);
+  EXPECT_EQ(balances->result_int(), 200u);
+  const auto balance_body = boost::json::parse(balances->body()).as_object();
+  EXPECT_TRUE(balance_body.at("complete").as_bool());
+  std::set<std::string> with_balances;
+  for (const auto& balance : balance_body.at("balances").as_array()) {
+    with_balances.insert(std::string(balance.at("gateway").as_string()));
+  }
+  EXPECT_EQ(with_balances, (std::set<std::string>{"ccp-main", "ccp-legacy", "cloud", "trubit", "kuna"}));
+
+  connection.send(testing::get_request("/v1/gateways"));
+  auto health = connection.read_response();
+  ASSERT_TRUE(health);
+  const auto health_body = boost::json::parse(health->body()).as_object();
+  ASSERT_EQ(health_body.at("gateways").as_array().size(), 5u);
+  for (const auto& gateway : health_body.at("gateways").as_array()) {
+    EXPECT_EQ(gateway.at("health").as_string(), "healthy") << boost::json::serialize(gateway);
+    EXPECT_EQ(gateway.at("circuit").as_string(), "closed");
+  }
+
   child.signal(SIGTERM);
   EXPECT_EQ(child.wait(), 0);
 }

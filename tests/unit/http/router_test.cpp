@@ -99,3 +99,21 @@ TEST(Cidr, MatchesIpv4AndIpv6Ranges) {
 
 }  // namespace
 }  // namespace coinfan::http
+
+namespace coinfan::http {
+namespace {
+
+TEST(Router, WrapReplacesHandlersUnderAPrefixOnly) {
+  Router router;
+  router.add("GET", "/v1/balances", noop());
+  router.add("GET", "/healthz", noop());
+  std::vector<std::string> wrapped;
+  router.wrap("/v1/", [&](const std::string& method, Handler handler) {
+    wrapped.push_back(method);
+    return handler;
+  });
+  EXPECT_EQ(wrapped, std::vector<std::string>{"GET"});
+}
+
+}  // namespace
+}  // namespace coinfan::http
