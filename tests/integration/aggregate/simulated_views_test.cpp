@@ -1,0 +1,242 @@
+// The merged views end to end: real adapters and upstream clients against the five simulated
+// providers, answered over real HTTP on loopback. Upstream calls are counted by the simulators.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "api/view_routes.hpp"
+#include "coinfan/aggregate/merge.hpp"
+#include "coinfan/aggregate/views.hpp"
+#include "coinfan/gateways/gateway.hpp"
+#include "coinfan/sim/ccpayment_v2.hpp"
+#include "coinfan/sim/cryptocloud.hpp"
+#include "coinfan/sim/demo.hpp"
+#include "coinfan/sim/simulator.hpp"
+#include "support/http_test_client.hpp"
+#include "support/test_server.hpp"
+
+namespace coinfan::aggregate {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using config::GatewayType;
+using sim::Fault;
+
+const std::vector<std::pair<std::string, GatewayType>> fleet_members = {
+    {"ccp-main", GatewayType::ccpayment_v2}, {"ccp-legacy", GatewayType::ccpayment_v1},
+    {"cloud", GatewayType::cryptocloud},     {"trubit", GatewayType::trubit},
+    {"kuna", GatewayType::kuna}};
+
+// Five simulators, the five real adapters, the views and their routes behind an http::Server.
+class SimulatedFleet {
+ public:
+  explicit SimulatedFleet(std::map<std::string, std::chrono::milliseconds> timeouts = {},
+                          config::CacheConfig cache = {})
+      : work_(asio::make_work_guard(io_)) {
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+    std::vector<ViewGateway> view_gateways;
+    for (const auto& [id, type] : fleet_members) {
+      auto provider = sim::make_demo_provider(type);
+      providers_[id] = provider;
+      simulators_[id] = sim::Simulator::start(io_, provider);
+      auto config = simulators_[id]->gateway_config(id);
+      config.retries = 0;
+      if (auto it = timeouts.find(id); it != timeouts.end()) config.timeout = it->second;
+      auto gateway = gateways::make_gateway(config, {io_.get_executor()});
+      EXPECT_TRUE(gateway.ok());
+      view_gateways.push_back({*gateway, config.timeout});
+    }
+    ViewClock clock;
+    clock.steady = [this] { return std::chrono::steady_clock::now() + clock_offset_.load(); };
+    views_ = make_views(std::move(view_gateways), cache, io_.get_executor(), clock);
+    auto router = std::make_shared<http::Router>();
+    api::add_view_routes(*router, views_);
+    server_ = std::make_unique<testing::HttpTestServer>(http::ServerOptions{}, router);
+  }
+  ~SimulatedFleet() {
+    server_.reset();
+    views_.reset();
+    for (auto& [id, simulator] : simulators_) simulator->stop();
+    work_.reset();
+    io_.stop();
+    for (auto& thread : threads_) thread.join();
+  }
+
+  json::object get(const std::string& target, unsigned expected_status = 200) {
+    testing::RawConnection connection(server_->port());
+    connection.send(testing::get_request(target));
+    auto response = connection.read_response();
+    EXPECT_TRUE(response);
+    if (!response) return {};
+    EXPECT_EQ(response->result_int(), expected_status) << response->body();
+    return json::parse(response->body()).as_object();
+  }
+
+  sim::Simulator& simulator(const std::string& id) { return *simulators_.at(id); }
+  template <typename P>
+  P& provider(const std::string& id) {
+    return dynamic_cast<P&>(*providers_.at(id));
+  }
+  std::uint64_t upstream_calls(const std::string& id) { return simulators_.at(id)->requests(); }
+  Views& views() { return *views_; }
+  asio::io_context& io() { return io_; }
+  void advance(std::chrono::milliseconds by) { clock_offset_ = clock_offset_.load() + by; }
+
+ private:
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::vector<std::thread> threads_;
+  std::map<std::string, std::shared_ptr<sim::Provider>> providers_;
+  std::map<std::string, std::unique_ptr<sim::Simulator>> simulators_;
+  std::shared_ptr<Views> views_;
+  std::unique_ptr<testing::HttpTestServer> server_;
+  std::atomic<std::chrono::milliseconds> clock_offset_{std::chrono::milliseconds(0)};
+};
+
+const json::object* find_total(const json::object& body, std::string_view asset) {
+  for (const auto& total : body.at("totals").as_array()) {
+    if (total.at("asset").as_string() == asset) return &total.as_object();
+  }
+  return nullptr;
+}
+
+const json::object& status_of(const json::object& body, std::string_view id) {
+  for (const auto& status : body.at("gateways").as_array()) {
+    if (status.at("id").as_string() == id) return status.as_object();
+  }
+  throw std::runtime_error("no status for " + std::string(id));
+}
+
+TEST(SimulatedViews, FloatsAndAnEmptyStringTotalExactly) {
+  SimulatedFleet fleet;
+  // CryptoCloud sends USDT as JSON floats 0.1 (ERC20) and 0.2 (TRC20); CCPayment v2 sends "".
+  ASSERT_TRUE(fleet.provider<sim::CryptoCloudProvider>("cloud").set_balance("USDT_TRC20", "0.2", "0.2", "0.2", "0.2"));
+  auto& v2 = fleet.provider<sim::CcpaymentV2Provider>("ccp-main");
+  v2.set_available(v2.app_id(), 1280, std::nullopt);
+  const auto body = fleet.get("/v1/balances?gateway=cloud,ccp-main&asset=USDT");
+  const auto* usdt = find_total(body, "USDT");
+  ASSERT_NE(usdt, nullptr) << json::serialize(body);
+  EXPECT_EQ(usdt->at("total").as_string(), "0.3");
+  EXPECT_TRUE(body.at("complete").as_bool());
+}
+
+TEST(SimulatedViews, TwentyFourDigitAmountsSurviveAndUsdValuesAreRoundedHalfEven) {
+  SimulatedFleet fleet;
+  auto& v2 = fleet.provider<sim::CcpaymentV2Provider>("ccp-main");
+  v2.set_available(v2.app_id(), 1155, *Decimal::parse("1.000000000000000000000001"));
+  const auto body = fleet.get("/v1/balances?gateway=ccp-main,ccp-legacy&asset=BTC");
+  bool checked = false;
+  for (const auto& item : body.at("balances").as_array()) {
+    const auto& balance = item.as_object();
+    if (balance.at("gateway").as_string() == "ccp-main") {
+      EXPECT_EQ(balance.at("total").as_string(), "1.000000000000000000000001");
+    }
+    if (balance.at("usd_price").is_null()) continue;
+    const auto total = *Decimal::parse(balance.at("total").as_string());
+    const auto price = *Decimal::parse(balance.at("usd_price").as_string());
+    EXPECT_EQ(balance.at("usd_value").as_string(), (total * price).round_half_even(usd_value_places).to_string());
+    checked = true;
+  }
+  EXPECT_TRUE(checked) << json::serialize(body);
+}
+
+TEST(SimulatedViews, OneHangingGatewayCostsOnlyItsOwnTimeout) {
+  SimulatedFleet fleet({{"kuna", std::chrono::milliseconds(400)}});
+  fleet.simulator("kuna").inject(Fault::latency_of(std::chrono::seconds(5)).before_handling());
+  const auto started = std::chrono::steady_clock::now();
+  const auto body = fleet.get("/v1/balances");
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(elapsed, std::chrono::milliseconds(400 + 600));
+  EXPECT_FALSE(body.at("complete").as_bool());
+  const auto& kuna = status_of(body, "kuna");
+  EXPECT_EQ(kuna.at("status").as_string(), "error");
+  EXPECT_EQ(kuna.at("error").at("code").as_string(), "timeout");
+  std::set<std::string> answered;
+  for (const auto& balance : body.at("balances").as_array()) answered.insert(std::string(balance.at("gateway").as_string()));
+  EXPECT_EQ(answered, (std::set<std::string>{"ccp-main", "ccp-legacy", "cloud", "trubit"}));
+}
+
+TEST(SimulatedViews, EveryGatewayFailingIs502ListingAllFiveErrors) {
+  SimulatedFleet fleet;
+  for (const auto& [id, type] : fleet_members) fleet.simulator(id).inject(Fault::http_status_of(500));
+  const auto body = fleet.get("/v1/balances", 502);
+  EXPECT_EQ(body.at("status").as_int64(), 502);
+  ASSERT_EQ(body.at("gateways").as_array().size(), 5u);
+  for (const auto& status : body.at("gateways").as_array()) {
+    EXPECT_EQ(status.at("status").as_string(), "error");
+    EXPECT_TRUE(status.as_object().contains("error"));
+  }
+}
+
+TEST(SimulatedViews, ThousandConcurrentIdenticalRequestsOnAColdCacheCallEachGatewayOnce) {
+  SimulatedFleet fleet;
+  auto query = fleet.views().parse_query("");
+  ASSERT_TRUE(query.ok());
+  std::vector<std::future<ViewAnswer>> answers;
+  answers.reserve(1000);
+  for (int i = 0; i < 1000; ++i) {
+    answers.push_back(asio::co_spawn(fleet.io(), fleet.views().get(ViewKind::balances, *query), asio::use_future));
+  }
+  std::shared_ptr<const std::string> first;
+  for (auto& answer : answers) {
+    auto value = answer.get();
+    EXPECT_EQ(value.status, 200u);
+    if (!first) first = value.body;
+  }
+  for (const auto& [id, type] : fleet_members) {
+    // TruBit needs its token first: one token call plus one balance call.
+    const std::uint64_t expected = type == GatewayType::trubit || type == GatewayType::kuna ? 2u : 1u;
+    EXPECT_EQ(fleet.upstream_calls(id), expected) << id;
+  }
+}
+
+TEST(SimulatedViews, AfterFreshMsTheCacheAnswersAtOnceAndRefreshesOnce) {
+  config::CacheConfig cache{std::chrono::milliseconds(5000), std::chrono::milliseconds(60000)};
+  SimulatedFleet fleet({}, cache);
+  fleet.get("/v1/balances?gateway=cloud");
+  ASSERT_EQ(fleet.upstream_calls("cloud"), 1u);
+  fleet.get("/v1/balances?gateway=cloud");
+  EXPECT_EQ(fleet.upstream_calls("cloud"), 1u);  // fresh: no upstream call
+
+  fleet.advance(std::chrono::milliseconds(6000));
+  // The refresh is slow; the stale answer must not wait for it.
+  fleet.simulator("cloud").inject(Fault::latency_of(std::chrono::milliseconds(800)).times(1));
+  const auto started = std::chrono::steady_clock::now();
+  const auto stale = fleet.get("/v1/balances?gateway=cloud");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(400));
+  EXPECT_TRUE(status_of(stale, "cloud").at("cached").as_bool());
+  fleet.get("/v1/balances?gateway=cloud");  // a second stale hit shares the refresh in flight
+  // Wait for the one background refresh to reach the simulator.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (fleet.upstream_calls("cloud") < 2 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+  EXPECT_EQ(fleet.upstream_calls("cloud"), 2u);
+}
+
+TEST(SimulatedViews, FiltersAndBadParameters) {
+  SimulatedFleet fleet;
+  const auto body = fleet.get("/v1/balances?gateway=kuna&asset=btc");
+  for (const auto& balance : body.at("balances").as_array()) {
+    EXPECT_EQ(balance.at("gateway").as_string(), "kuna");
+    EXPECT_EQ(balance.at("asset").as_string(), "BTC");
+  }
+  EXPECT_EQ(body.at("gateways").as_array().size(), 1u);
+  EXPECT_EQ(fleet.upstream_calls("cloud"), 0u);
+  EXPECT_EQ(fleet.get("/v1/balances?gateway=nope", 400).at("status").as_int64(), 400);
+  EXPECT_EQ(fleet.get("/v1/balances?max_age_ms=soon", 400).at("status").as_int64(), 400);
+  EXPECT_EQ(fleet.get("/v1/balances?max_age_ms=-1", 400).at("status").as_int64(), 400);
+}
+
+}  // namespace
+}  // namespace coinfan::aggregate
