@@ -55,6 +55,16 @@ TEST(CoinfanBinary, CheckConfigAcceptsValidFileWithSummary) {
   EXPECT_NE(output.find("ok: listen 127.0.0.1:9000, 1 gateway (cloud: cryptocloud)"), std::string::npos) << output;
 }
 
+TEST(CoinfanBinary, ConfigFileCanComeFromCoinfanConfig) {
+  const auto path = write_temp("env-config.json", R"({ "server": { "listen": "127.0.0.1:0", "thread": 1 } })");
+  ::setenv("COINFAN_CONFIG", path.c_str(), 1);
+  ChildProcess child(COINFAN_BINARY, {}, true);
+  ::unsetenv("COINFAN_CONFIG");
+  const auto output = child.read_all();
+  EXPECT_EQ(child.wait(), 1);
+  EXPECT_NE(output.find(path + ": server.thread: unknown key"), std::string::npos) << output;
+}
+
 TEST(CoinfanBinary, VersionAndHelpExit0) {
   ChildProcess version(COINFAN_BINARY, {"--version"});
   EXPECT_NE(version.read_all().find("coinfan "), std::string::npos);
