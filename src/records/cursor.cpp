@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "coinfan/core/base64url.hpp"
 #include "coinfan/gateways/crypto.hpp"
 
 namespace coinfan::records {
@@ -15,17 +16,6 @@ constexpr std::size_t fingerprint_bytes = 16;
 constexpr std::uint8_t flag_exhausted = 1;
 constexpr std::uint8_t flag_last_time = 2;
 constexpr std::uint32_t max_offset = 1u << 20;
-
-constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-int alphabet_index(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -280,51 +270,15 @@ Result<Cursor> CursorCodec::decode(std::string_view token) const {
   return cursor;
 }
 
+// Byte-vector views of the shared base64url coding.
 std::string base64url_encode(std::span<const std::uint8_t> bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t n = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
-    out.push_back(alphabet[(n >> 18) & 63]);
-    out.push_back(alphabet[(n >> 12) & 63]);
-    out.push_back(alphabet[(n >> 6) & 63]);
-    out.push_back(alphabet[n & 63]);
-  }
-  const std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const std::uint32_t n = std::uint32_t{bytes[i]} << 16;
-    out.push_back(alphabet[(n >> 18) & 63]);
-    out.push_back(alphabet[(n >> 12) & 63]);
-  } else if (rest == 2) {
-    const std::uint32_t n = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
-    out.push_back(alphabet[(n >> 18) & 63]);
-    out.push_back(alphabet[(n >> 12) & 63]);
-    out.push_back(alphabet[(n >> 6) & 63]);
-  }
-  return out;
+  return coinfan::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::vector<std::uint8_t> out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t buffer = 0;
-  unsigned bits = 0;
-  for (const char c : text) {
-    const int value = alphabet_index(c);
-    if (value < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>((buffer >> bits) & 0xff));
-    }
-  }
-  // Canonical only: the unused low bits of the last character must be zero, so that exactly
-  // one text decodes to given bytes.
-  if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
+  auto decoded = coinfan::base64url_decode(text);
+  if (!decoded) return std::nullopt;
+  return std::vector<std::uint8_t>(decoded->begin(), decoded->end());
 }
 
 }  // namespace coinfan::records

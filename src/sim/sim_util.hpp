@@ -3,11 +3,14 @@
 // base64url, digit parsing, UTC time formatting and CCPayment-style record ids.
 
 #include <chrono>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "coinfan/core/base64url.hpp"
 
 namespace coinfan::sim::detail {
 
@@ -45,10 +48,8 @@ class JsonWriter {
 
 void append_json_string(std::string& out, std::string_view text);
 
-// RFC 4648 §5 without padding.
-std::string base64url_encode(std::string_view bytes);
-// Strict: alphabet A-Z a-z 0-9 - _, no padding, length % 4 != 1, zero trailing bits.
-std::optional<std::string> base64url_decode(std::string_view text);
+using coinfan::base64url_decode;
+using coinfan::base64url_encode;
 // Raw bytes of lowercase/uppercase hex; nullopt when not hex of even length.
 std::optional<std::string> hex_to_bytes(std::string_view hex);
 

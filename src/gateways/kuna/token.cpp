@@ -12,15 +12,6 @@ namespace {
 // 253402300800 is 10000-01-01T00:00:00Z: anything later is not a real expiry.
 constexpr std::int64_t max_exp_seconds = 253'402'300'799;
 
-constexpr int sextet(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
-
 Error token_error(std::string detail) {
   return make_error(ErrorCode::bad_response, "Kuna access token: " + std::move(detail));
 }
@@ -37,27 +28,6 @@ std::optional<boost::json::object> parse_object(std::string_view text) {
 }
 
 }  // namespace
-
-std::optional<std::string> base64url_decode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;  // no byte count produces this length
-  std::string out;
-  out.reserve(text.size() / 4 * 3 + 2);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : text) {
-    const int value = sextet(c);
-    if (value < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xffu));
-    }
-  }
-  // Leftover bits must be zero, otherwise two texts would decode to the same bytes.
-  if (bits > 0 && (buffer & ((1u << bits) - 1u)) != 0) return std::nullopt;
-  return out;
-}
 
 Result<std::chrono::sys_seconds> jwt_expiry(std::string_view token) {
   if (token.empty()) return token_error("empty");

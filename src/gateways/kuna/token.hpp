@@ -9,14 +9,15 @@
 
 #include "coinfan/core/error.hpp"
 
+#include "coinfan/core/base64url.hpp"
+
 namespace coinfan::gateways::kuna {
 
 // Tokens above this size are refused before any decoding.
 inline constexpr std::size_t max_jwt_length = 16 * 1024;
 
-// Strict RFC 4648 §5 base64url without padding (as JWS uses it): alphabet A-Z a-z 0-9 - _,
-// no '=', no whitespace, unused trailing bits must be zero. nullopt when malformed.
-std::optional<std::string> base64url_decode(std::string_view text);
+// Strict RFC 4648 §5 base64url without padding, as JWS uses it.
+using coinfan::base64url_decode;
 
 // The `exp` claim of a compact JWS (header.payload.signature).
 //
