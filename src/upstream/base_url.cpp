@@ -27,15 +27,34 @@ Error bad_url(std::string_view why) {
 
 }  // namespace
 
+namespace {
+// IPv6 literals are bracketed. Built by appending: GCC 12's -Wrestrict misfires on
+// `"[" + host + "]"` in optimised builds.
+std::string bracketed_host(const std::string& host) {
+  if (host.find(':') == std::string::npos) return host;
+  std::string out;
+  out.reserve(host.size() + 2);
+  out.push_back('[');
+  out.append(host);
+  out.push_back(']');
+  return out;
+}
+}  // namespace
+
 std::string BaseUrl::authority() const {
-  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  if (port != (tls ? 443 : 80)) out += ":" + std::to_string(port);
+  std::string out = bracketed_host(host);
+  if (port != (tls ? 443 : 80)) {
+    out.push_back(':');
+    out.append(std::to_string(port));
+  }
   return out;
 }
 
 std::string BaseUrl::endpoint() const {
-  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return out + ":" + std::to_string(port);
+  std::string out = bracketed_host(host);
+  out.push_back(':');
+  out.append(std::to_string(port));
+  return out;
 }
 
 bool is_loopback_host(std::string_view host) {
