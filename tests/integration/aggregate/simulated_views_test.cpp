@@ -222,6 +222,15 @@ TEST(SimulatedViews, AfterFreshMsTheCacheAnswersAtOnceAndRefreshesOnce) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (fleet.upstream_calls("cloud") < 2 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
   EXPECT_EQ(fleet.upstream_calls("cloud"), 2u);
+
+  // Let the refresh land (the cached bytes change) so nothing is left in flight at teardown.
+  auto query = fleet.views().parse_query("gateway=cloud");
+  ASSERT_TRUE(query.ok());
+  auto ask = [&] { return asio::co_spawn(fleet.io(), fleet.views().get(ViewKind::balances, *query), asio::use_future).get(); };
+  const auto stale_bytes = ask().body;
+  while (ask().body == stale_bytes && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+  EXPECT_NE(ask().body, stale_bytes);
+  EXPECT_EQ(fleet.upstream_calls("cloud"), 2u);  // still exactly one refresh
 }
 
 TEST(SimulatedViews, FiltersAndBadParameters) {
