@@ -69,7 +69,7 @@ class ViewRoutesTest : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (!done()) {
       if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(1ms);
+      std::this_thread::yield();
     }
     return true;
   }
