@@ -1,9 +1,7 @@
 // Kuna Core: balances with a Bearer JWT from /v2/auth/login (re-login shortly before the JWT's
 // `exp` and once after a 401), or with a static `api-key`.
 
-#include <mutex>
-#include <optional>
-
+#include "gateways/common/cached_credential.hpp"
 #include "gateways/kuna/requests.hpp"
 #include "gateways/kuna/responses.hpp"
 #include "gateways/registry.hpp"
@@ -48,10 +46,8 @@ class KunaGateway final : public AdapterBase {
   }
 
   boost::asio::awaitable<Result<std::string>> current_jwt(bool force_login) {
-    {
-      std::lock_guard lock(mutex_);
-      const auto now = std::chrono::time_point_cast<std::chrono::seconds>(now_ms());
-      if (!force_login && session_ && now + relogin_margin < session_->expires_at) co_return session_->access_token;
+    if (!force_login) {
+      if (auto cached = session_.usable(now_ms(), relogin_margin)) co_return std::move(*cached);
     }
     auto call = kuna::build_login_request(login_);
     if (!call) co_return std::move(call).error();
@@ -62,14 +58,12 @@ class KunaGateway final : public AdapterBase {
     }
     auto login = interpret<kuna::LoginResult>(*response, [](std::string_view body) { return kuna::parse_login_response(body); });
     if (!login) co_return std::move(login).error();
-    std::lock_guard lock(mutex_);
-    session_ = *login;
-    co_return session_->access_token;
+    session_.store(login->access_token, login->expires_at);
+    co_return std::move(login->access_token);
   }
 
   kuna::LoginCredentials login_;
-  std::mutex mutex_;
-  std::optional<kuna::LoginResult> session_;
+  CachedCredential session_;
 };
 
 }  // namespace

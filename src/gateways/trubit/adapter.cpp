@@ -2,9 +2,7 @@
 // is reused until shortly before its expireTime, and fetched again once after an
 // authentication failure. A configured static `token` is used as it is, never refreshed.
 
-#include <mutex>
-#include <optional>
-
+#include "gateways/common/cached_credential.hpp"
 #include "gateways/registry.hpp"
 #include "gateways/trubit/requests.hpp"
 #include "gateways/trubit/responses.hpp"
@@ -45,9 +43,8 @@ class TrubitGateway final : public AdapterBase {
 
   boost::asio::awaitable<Result<std::string>> current_token(bool force_new) {
     if (!config().token.empty()) co_return config().token;
-    {
-      std::lock_guard lock(mutex_);
-      if (!force_new && token_ && now_ms() + refresh_margin < token_->expires_at) co_return token_->token;
+    if (!force_new) {
+      if (auto cached = token_.usable(now_ms(), refresh_margin)) co_return std::move(*cached);
     }
     auto call = trubit::build_token_request(credentials_, unix_millis());
     if (!call) co_return std::move(call).error();
@@ -58,14 +55,12 @@ class TrubitGateway final : public AdapterBase {
       return trubit::parse_token_response(body, now);
     });
     if (!token) co_return std::move(token).error();
-    std::lock_guard lock(mutex_);
-    token_ = *token;
-    co_return token_->token;
+    token_.store(token->token, token->expires_at);
+    co_return std::move(token->token);
   }
 
   trubit::Credentials credentials_;
-  std::mutex mutex_;
-  std::optional<trubit::Token> token_;
+  CachedCredential token_;
 };
 
 }  // namespace
