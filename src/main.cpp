@@ -67,9 +67,8 @@ int main(int argc, char** argv) {
   bool demo = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    auto next = [&](std::string_view flag) -> std::optional<std::string> {
+    auto next = [&]() -> std::optional<std::string> {
       if (i + 1 >= argc) return std::nullopt;
-      (void)flag;
       return std::string(argv[++i]);
     };
     if (arg == "--help" || arg == "-h") {
@@ -79,15 +78,15 @@ int main(int argc, char** argv) {
       std::cout << "coinfan " << COINFAN_VERSION << '\n';
       return 0;
     } else if (arg == "--config") {
-      config_path = next(arg);
+      config_path = next();
       if (!config_path) return fail_usage("--config needs a file");
     } else if (arg == "--check-config") {
-      check_path = next(arg);
+      check_path = next();
       if (!check_path) return fail_usage("--check-config needs a file");
     } else if (arg == "--demo") {
       demo = true;
     } else if (arg == "--port") {
-      auto value = next(arg);
+      auto value = next();
       if (!value || !(port = parse_port(*value))) return fail_usage("--port needs a number from 0 to 65535");
     } else {
       return fail_usage("unknown argument " + std::string(arg));

@@ -413,7 +413,7 @@ void read_auth(ObjectReader& in, std::vector<ApiKey>& keys, const Environment& e
   in.reject_unknown_keys();
 }
 
-void read_gateway(ObjectReader& in, GatewayConfig& gateway, std::vector<ConfigError>& errors) {
+void read_gateway(ObjectReader& in, GatewayConfig& gateway) {
   in.read_string("id", gateway.id, true);
   if (!gateway.id.empty()) {
     const bool safe = gateway.id.size() <= 64 &&
@@ -496,7 +496,6 @@ void read_gateway(ObjectReader& in, GatewayConfig& gateway, std::vector<ConfigEr
       break;
     }
   }
-  (void)errors;
   in.reject_unknown_keys();
 }
 
@@ -516,7 +515,7 @@ void read_gateways(const json::value& value, std::vector<GatewayConfig>& gateway
     }
     ObjectReader in(array[i].get_object(), path, env, errors);
     GatewayConfig gateway;
-    read_gateway(in, gateway, errors);
+    read_gateway(in, gateway);
     if (!gateway.id.empty() && !ids.insert(gateway.id).second) {
       errors.push_back({join(path, "id"), "duplicate gateway id \"" + gateway.id + "\""});
     }
