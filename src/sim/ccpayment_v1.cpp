@@ -3,7 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "gateways/ccpayment_v1/signer.hpp"
 #include "sim/sim_util.hpp"
 
@@ -80,7 +80,7 @@ Reply CcpaymentV1Provider::handle(const SimRequest& request) {
   }
   const gateways::ccpayment_v1::Credentials credentials{account_.app_id, account_.app_secret};
   const auto expected = gateways::ccpayment_v1::sign(credentials, *timestamp, request.body);
-  if (!expected || !gateways::constant_time_equal(*expected, *sign)) {
+  if (!expected || !hash::constant_time_equal(*expected, *sign)) {
     return failure(code_bad_signature, "signature verification failed", true);
   }
 

@@ -9,7 +9,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "gateways/ccpayment_v2/signer.hpp"
 #include "sim/sim_util.hpp"
 
@@ -513,7 +513,7 @@ Reply CcpaymentV2Provider::handle(const SimRequest& request) {
   }
   const gateways::ccpayment_v2::Credentials credentials{state.account.app_id, state.account.app_secret};
   const auto expected = gateways::ccpayment_v2::sign(credentials, *timestamp, request.body);
-  if (!expected || !gateways::constant_time_equal(*expected, *sign)) {
+  if (!expected || !hash::constant_time_equal(*expected, *sign)) {
     return failure(code_bad_signature, "signature verification failed");
   }
 

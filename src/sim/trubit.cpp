@@ -1,6 +1,6 @@
 #include "coinfan/sim/trubit.hpp"
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "sim/sim_util.hpp"
 
 namespace coinfan::sim {
@@ -76,7 +76,7 @@ Reply TruBitProvider::handle(const SimRequest& request) {
   if (request.path == token_path) {
     std::lock_guard lock(mutex_);
     const auto api_key = request.header("X-BH-APIKEY");
-    if (!api_key || api_key->empty() || !gateways::constant_time_equal(*api_key, account_.api_key)) {
+    if (!api_key || api_key->empty() || !hash::constant_time_equal(*api_key, account_.api_key)) {
       return failure(401, -5033, "Not an API user");
     }
     const auto timestamp_text = request.query_param("timestamp");
@@ -91,8 +91,8 @@ Reply TruBitProvider::handle(const SimRequest& request) {
     if (*timestamp < now_ms - window || *timestamp > now_ms + window) {
       return failure(400, -1021, "Timestamp for this request is outside of the recvWindow.");
     }
-    const auto expected = gateways::hmac_sha256_hex(account_.api_secret, query_without_signature(request.query));
-    if (!expected || !gateways::constant_time_equal(*expected, *signature)) {
+    const auto expected = hash::hmac_sha256_hex(account_.api_secret, query_without_signature(request.query));
+    if (!expected || !hash::constant_time_equal(*expected, *signature)) {
       return failure(400, -1022, "Signature for this request is not valid.");
     }
     if (tokens_.size() >= max_tokens_kept) {

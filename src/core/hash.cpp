@@ -1,4 +1,4 @@
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 
 #include <array>
 #include <memory>
@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-namespace coinfan::gateways {
+namespace coinfan::hash {
 namespace {
 
 // Fetched once: an explicit fetch per call costs a lock and a lookup in OpenSSL 3.
@@ -83,4 +83,4 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace coinfan::gateways
+}  // namespace coinfan::hash
