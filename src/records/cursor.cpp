@@ -1,7 +1,5 @@
 #include "coinfan/records/cursor.hpp"
 
-#include <openssl/rand.h>
-
 #include <stdexcept>
 
 #include "coinfan/core/base64url.hpp"
@@ -195,11 +193,9 @@ CursorCodec::CursorCodec(std::string key) : key_(std::move(key)) {
 }
 
 CursorCodec CursorCodec::with_random_key() {
-  std::array<unsigned char, 32> key{};
-  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
-    throw std::runtime_error("cannot draw a random cursor key");
-  }
-  return CursorCodec(std::string(reinterpret_cast<const char*>(key.data()), key.size()));
+  auto key = hash::random_bytes(32);
+  if (!key) throw std::runtime_error("cannot draw a random cursor key");
+  return CursorCodec(std::move(key).value());
 }
 
 std::string CursorCodec::encode(const Cursor& cursor) const {

@@ -25,4 +25,7 @@ Result<std::string> hmac_sha256_hex(std::string_view key, std::string_view messa
 // every signature here is 64 hex characters).
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
+// `count` bytes from the operating system's CSPRNG (through OpenSSL); internal error if it fails.
+Result<std::string> random_bytes(std::size_t count);
+
 }  // namespace coinfan::hash

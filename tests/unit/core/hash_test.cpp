@@ -44,5 +44,15 @@ TEST(Hash, ConstantTimeEqualComparesContentAndLength) {
   EXPECT_FALSE(hash::constant_time_equal("abc", "abcd"));
 }
 
+TEST(Hash, RandomBytesHaveTheAskedLengthAndDiffer) {
+  auto first = hash::random_bytes(32);
+  auto second = hash::random_bytes(32);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(first->size(), 32u);
+  EXPECT_NE(*first, *second);  // a collision of 256 random bits does not happen
+  EXPECT_EQ(hash::random_bytes(0)->size(), 0u);
+}
+
 }  // namespace
 }  // namespace coinfan
