@@ -63,15 +63,19 @@ class SimulatedFleet {
     views_ = make_views(std::move(view_gateways), cache, io_.get_executor(), clock);
     auto router = std::make_shared<http::Router>();
     api::add_view_routes(*router, views_);
-    server_ = std::make_unique<testing::HttpTestServer>(http::ServerOptions{}, router);
+    // The routes run on the fleet's io_context, as in the service: a background refresh that
+    // outlives the test's last request never holds an executor of a destroyed context.
+    server_ = std::make_unique<testing::HttpTestServer>(io_, http::ServerOptions{}, router);
   }
   ~SimulatedFleet() {
-    server_.reset();
-    views_.reset();
+    server_->stop();
     for (auto& [id, simulator] : simulators_) simulator->stop();
     work_.reset();
     io_.stop();
     for (auto& thread : threads_) thread.join();
+    // Pending handlers are destroyed with io_, the last member to go.
+    server_.reset();
+    views_.reset();
   }
 
   json::object get(const std::string& target, unsigned expected_status = 200) {
