@@ -34,6 +34,14 @@ spdlog::level::level_enum to_spdlog(Level level) {
   return spdlog::level::info;
 }
 
+// `prefix` and the byte as two lowercase hex digits.
+void append_hex_escape(std::string& out, std::string_view prefix, unsigned char c) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += prefix;
+  out.push_back(hex[c >> 4]);
+  out.push_back(hex[c & 0xf]);
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   for (unsigned char c : text) {
@@ -45,10 +53,7 @@ void append_json_string(std::string& out, std::string_view text) {
       case '\t': out += "\\t"; break;
       default:
         if (c < 0x20 || c == 0x7f) {
-          static constexpr char hex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 0xf]);
+          append_hex_escape(out, "\\u00", c);
         } else {
           out.push_back(static_cast<char>(c));
         }
@@ -62,10 +67,7 @@ void append_json_string(std::string& out, std::string_view text) {
 void append_text_value(std::string& out, std::string_view text, bool escape_spaces = true) {
   for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7f || (escape_spaces && c == ' ') || c == '\\') {
-      static constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 0xf]);
+      append_hex_escape(out, "\\x", c);
     } else {
       out.push_back(static_cast<char>(c));
     }
