@@ -8,12 +8,12 @@
 #include <memory>
 
 #include "coinfan/config/config.hpp"
-#include "coinfan/sim/ccpayment_v1.hpp"
-#include "coinfan/sim/ccpayment_v2.hpp"
-#include "coinfan/sim/cryptocloud.hpp"
-#include "coinfan/sim/kuna.hpp"
+#include "gateways/ccpayment_v1/simulator.hpp"
+#include "gateways/ccpayment_v2/simulator.hpp"
+#include "gateways/cryptocloud/simulator.hpp"
+#include "gateways/kuna/simulator.hpp"
 #include "coinfan/sim/provider.hpp"
-#include "coinfan/sim/trubit.hpp"
+#include "gateways/trubit/simulator.hpp"
 
 namespace coinfan::sim {
 

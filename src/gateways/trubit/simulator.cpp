@@ -1,4 +1,4 @@
-#include "coinfan/sim/trubit.hpp"
+#include "gateways/trubit/simulator.hpp"
 
 #include "coinfan/gateways/crypto.hpp"
 #include "sim/sim_util.hpp"

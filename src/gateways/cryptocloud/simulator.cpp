@@ -1,4 +1,4 @@
-#include "coinfan/sim/cryptocloud.hpp"
+#include "gateways/cryptocloud/simulator.hpp"
 
 #include <stdexcept>
 

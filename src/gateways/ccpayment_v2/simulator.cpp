@@ -1,4 +1,4 @@
-#include "coinfan/sim/ccpayment_v2.hpp"
+#include "gateways/ccpayment_v2/simulator.hpp"
 
 #include <algorithm>
 #include <functional>

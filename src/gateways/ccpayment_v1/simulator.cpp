@@ -1,4 +1,4 @@
-#include "coinfan/sim/ccpayment_v1.hpp"
+#include "gateways/ccpayment_v1/simulator.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>

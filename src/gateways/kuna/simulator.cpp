@@ -1,4 +1,4 @@
-#include "coinfan/sim/kuna.hpp"
+#include "gateways/kuna/simulator.hpp"
 
 #include <algorithm>
 
