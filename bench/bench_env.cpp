@@ -47,12 +47,11 @@
 #include "coinfan/http/message.hpp"
 #include "coinfan/http/router.hpp"
 #include "coinfan/http/server.hpp"
+#include "coinfan/sim/simulator.hpp"
 #include "gateways/ccpayment_v1/simulator.hpp"
 #include "gateways/ccpayment_v2/simulator.hpp"
 #include "gateways/cryptocloud/simulator.hpp"
-#include "coinfan/sim/demo.hpp"
 #include "gateways/kuna/simulator.hpp"
-#include "coinfan/sim/simulator.hpp"
 #include "gateways/trubit/simulator.hpp"
 
 namespace {

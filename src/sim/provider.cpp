@@ -1,17 +1,11 @@
 #include "coinfan/sim/provider.hpp"
 
+#include "coinfan/core/ascii.hpp"
 #include "sim/sim_util.hpp"
 
 namespace coinfan::sim {
 
 namespace {
-
-int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // application/x-www-form-urlencoded value: '+' is a space, %XX a byte; a bad escape is kept.
 std::string form_decode(std::string_view text) {
@@ -21,9 +15,9 @@ std::string form_decode(std::string_view text) {
     const char c = text[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
-               hex_digit(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
+    } else if (c == '%' && i + 2 < text.size() && detail::hex_digit(text[i + 1]) >= 0 &&
+               detail::hex_digit(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(detail::hex_digit(text[i + 1]) * 16 + detail::hex_digit(text[i + 2])));
       i += 2;
     } else {
       out.push_back(c);
@@ -36,7 +30,7 @@ std::string form_decode(std::string_view text) {
 
 std::optional<std::string_view> SimRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (detail::iequals(key, name)) return std::string_view(value);
+    if (ascii::iequals(key, name)) return std::string_view(value);
   }
   return std::nullopt;
 }
@@ -57,7 +51,7 @@ std::optional<std::string> SimRequest::query_param(std::string_view name) const 
 
 void Reply::set_header(std::string name, std::string value) {
   for (auto& [key, existing] : headers) {
-    if (detail::iequals(key, name)) {
+    if (ascii::iequals(key, name)) {
       existing = std::move(value);
       return;
     }
@@ -67,7 +61,7 @@ void Reply::set_header(std::string name, std::string value) {
 
 std::optional<std::string_view> Reply::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (detail::iequals(key, name)) return std::string_view(value);
+    if (ascii::iequals(key, name)) return std::string_view(value);
   }
   return std::nullopt;
 }

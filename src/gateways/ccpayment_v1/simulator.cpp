@@ -1,10 +1,11 @@
 #include "gateways/ccpayment_v1/simulator.hpp"
 
-#include <boost/json/parse.hpp>
+#include <algorithm>
+
 #include <boost/json/value.hpp>
 
 #include "coinfan/gateways/crypto.hpp"
-#include "gateways/ccpayment_v1/signer.hpp"
+#include "sim/ccpayment_backend.hpp"
 #include "sim/sim_util.hpp"
 
 namespace coinfan::sim {
@@ -13,27 +14,16 @@ namespace {
 
 namespace json = boost::json;
 using detail::JsonWriter;
+using namespace ccpayment;
 
-constexpr std::int64_t code_success = 10000;
-constexpr std::int64_t code_invalid_argument = 11000;
-constexpr std::int64_t code_invalid_header = 11001;
-constexpr std::int64_t code_not_found = 11003;
-constexpr std::int64_t code_bad_signature = 11005;
-constexpr std::int64_t code_expired = 11006;
-constexpr std::string_view generic_code = "224066";
+constexpr std::int64_t generic_code = 224066;
 constexpr std::string_view generic_message = "service err, please try again";
 
-Reply envelope(std::string_view code_text, std::string_view message, bool signable) {
-  JsonWriter out;
-  out.begin_object().key("code").number(code_text).member("msg", message).end_object();
-  Reply reply;
-  reply.body = out.take();
-  reply.signable = signable;
-  return reply;
-}
-
-Reply failure(std::int64_t code, std::string_view message, bool signable) {
-  return envelope(std::to_string(code), message, signable);
+// The document's formula, for requests and answers alike: lowercase hex SHA-256 of
+// appId + appSecret + Timestamp + body.
+Result<std::string> signature(const CcpaymentV1Account& account, std::string_view timestamp,
+                              std::string_view body) {
+  return gateways::sha256_hex(account.app_id + account.app_secret + std::string(timestamp) + std::string(body));
 }
 
 void write_coin(JsonWriter& out, const CcpaymentV1Coin& coin) {
@@ -53,56 +43,35 @@ CcpaymentV1Provider::CcpaymentV1Provider(CcpaymentV1Account account)
     : Provider(config::GatewayType::ccpayment_v1), account_(std::move(account)) {}
 
 Reply CcpaymentV1Provider::handle(const SimRequest& request) {
-  if (request.path != assets_path || request.method != "POST") {
-    Reply reply;
-    reply.status = 404;
-    reply.content_type = "text/plain";
-    reply.body = "404 page not found";
-    return reply;
-  }
+  if (request.path != assets_path || request.method != "POST") return not_found_page();
 
   std::lock_guard lock(mutex_);
-  const auto app_id = request.header("Appid");
-  const auto timestamp = request.header("Timestamp");
-  const auto sign = request.header("Sign");
-  if (!app_id || !timestamp || !sign || app_id->empty() || timestamp->empty() || sign->empty()) {
-    return failure(code_invalid_header, "Appid, Timestamp and Sign headers are required", false);
+  SignedHeaders headers;
+  // Every answer to this app is signed; one to an unknown or missing Appid cannot be (no secret).
+  const auto reject = [&](std::int64_t code, std::string_view message) {
+    Reply reply = failure(code, message);
+    reply.signable = headers.app_id == account_.app_id;
+    return reply;
+  };
+  if (const auto rejection = check_headers(request, account_.app_id, now(), timestamp_window, headers)) {
+    return reject(rejection->code, rejection->message);
   }
-  if (*app_id != account_.app_id) {
-    return failure(code_bad_signature, "signature verification failed", false);
-  }
-  const auto seconds = detail::parse_digits(*timestamp);
-  if (!seconds) return failure(code_invalid_header, "Timestamp must be seconds (10 digits)", true);
-  const auto now = detail::unix_seconds(this->now());
-  const auto window = timestamp_window.count();
-  if (*seconds < now - window || *seconds > now + window) {
-    return failure(code_expired, "request expired: Timestamp is outside the two-minute window", true);
-  }
-  const gateways::ccpayment_v1::Credentials credentials{account_.app_id, account_.app_secret};
-  const auto expected = gateways::ccpayment_v1::sign(credentials, *timestamp, request.body);
-  if (!expected || !gateways::constant_time_equal(*expected, *sign)) {
-    return failure(code_bad_signature, "signature verification failed", true);
+  const auto expected = signature(account_, headers.timestamp, request.body);
+  if (!expected || !gateways::constant_time_equal(*expected, headers.sign)) {
+    return reject(code_bad_signature, "signature verification failed");
   }
 
   // Body: empty or {} for every coin, {"coin_id": "<id>"} for one ("" also means every coin).
+  json::value storage;
+  const auto* body = body_object(request.body, storage);
+  if (!body) return reject(code_invalid_argument, body_not_object);
   std::optional<std::string> coin_id;
-  if (!request.body.empty()) {
-    json::error_code ec;
-    const json::value body = json::parse(request.body, ec);
-    if (ec || !body.is_object()) {
-      return failure(code_invalid_argument, "invalid argument: body must be a JSON object", true);
-    }
-    const auto& object = body.get_object();
-    if (const auto* value = object.if_contains("coin_id")) {
-      if (!value->is_string()) {
-        return failure(code_invalid_argument, "invalid argument: coin_id must be a string", true);
-      }
-      if (!value->get_string().empty()) coin_id = std::string(value->get_string());
-    }
+  if (const auto* value = body->if_contains("coin_id")) {
+    if (!value->is_string()) return reject(code_invalid_argument, "invalid argument: coin_id must be a string");
+    if (!value->get_string().empty()) coin_id = std::string(value->get_string());
   }
 
-  JsonWriter out;
-  out.begin_object().member_integer("code", code_success).member("msg", "success").key("data");
+  JsonWriter out = detail::code_envelope(code_success, "success");
   out.begin_object().key("list").begin_array();
   bool found = false;
   for (const auto& coin : account_.coins) {
@@ -110,20 +79,19 @@ Reply CcpaymentV1Provider::handle(const SimRequest& request) {
     found = true;
     write_coin(out, coin);
   }
-  out.end_array().end_object().end_object();
-  if (coin_id && !found) return failure(code_not_found, "coin not found", true);
-
-  Reply reply;
-  reply.body = out.take();
+  out.end_array().end_object();
+  if (coin_id && !found) return reject(code_not_found, "coin not found");
+  Reply reply = detail::finish_envelope(out);
   reply.signable = true;
   return reply;
 }
 
 Reply CcpaymentV1Provider::error_reply(std::string_view code, std::string_view message,
                                        unsigned status) const {
-  const bool numeric = detail::parse_digits(code).has_value();
-  Reply reply = envelope(numeric ? code : generic_code, message.empty() ? generic_message : message,
-                         true);
+  const auto numeric = detail::parse_digits(code);
+  Reply reply = failure(numeric ? *numeric : generic_code,
+                        message.empty() ? generic_message : message);
+  reply.signable = true;
   if (status != 0) reply.status = status;
   return reply;
 }
@@ -136,8 +104,7 @@ void CcpaymentV1Provider::sign_response(Reply& reply) const {
     account.app_secret = account_.app_secret;
   }
   const std::string timestamp = std::to_string(detail::unix_seconds(now()));
-  const gateways::ccpayment_v1::Credentials credentials{account.app_id, account.app_secret};
-  const auto sign = gateways::ccpayment_v1::sign(credentials, timestamp, reply.body);
+  const auto sign = signature(account, timestamp, reply.body);
   if (!sign) return;  // OpenSSL failed: the answer goes out unsigned, which clients reject
   reply.set_header("Appid", account.app_id);
   reply.set_header("Timestamp", timestamp);
@@ -158,13 +125,11 @@ config::GatewayConfig CcpaymentV1Provider::gateway_config(std::string id,
 
 bool CcpaymentV1Provider::set_value(std::string_view coin_id, Decimal value) {
   std::lock_guard lock(mutex_);
-  for (auto& coin : account_.coins) {
-    if (coin.coin_id == coin_id) {
-      coin.value = std::move(value);
-      return true;
-    }
-  }
-  return false;
+  auto& coins = account_.coins;
+  const auto coin = std::find_if(coins.begin(), coins.end(), [&](const auto& c) { return c.coin_id == coin_id; });
+  if (coin == coins.end()) return false;
+  coin->value = std::move(value);
+  return true;
 }
 
 CcpaymentV1Account CcpaymentV1Provider::account() const {

@@ -12,6 +12,7 @@
 // Answers to an unknown Appid cannot be signed (no secret) and carry no signature headers.
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -60,5 +61,11 @@ class CcpaymentV1Provider final : public Provider {
   mutable std::mutex mutex_;
   CcpaymentV1Account account_;
 };
+
+// --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
+
+CcpaymentV1Account demo_ccpayment_v1_account();
+// A provider with the demo account (`now` is unused: no generated history here).
+std::shared_ptr<Provider> make_demo_ccpayment_v1(std::chrono::system_clock::time_point now);
 
 }  // namespace coinfan::sim

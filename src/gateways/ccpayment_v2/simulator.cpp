@@ -6,11 +6,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include "coinfan/gateways/crypto.hpp"
-#include "gateways/ccpayment_v2/signer.hpp"
+#include "sim/ccpayment_backend.hpp"
 #include "sim/sim_util.hpp"
 
 namespace coinfan::sim {
@@ -18,16 +17,12 @@ namespace coinfan::sim {
 namespace {
 
 namespace json = boost::json;
+using namespace ccpayment;
+using detail::finish_envelope;
 using detail::JsonWriter;
 using std::chrono::sys_seconds;
 
-constexpr std::int64_t code_success = 10000;
-constexpr std::int64_t code_failed = 10001;
-constexpr std::int64_t code_invalid_argument = 11000;
-constexpr std::int64_t code_invalid_header = 11001;
-constexpr std::int64_t code_not_found = 11003;
-constexpr std::int64_t code_bad_signature = 11005;
-constexpr std::int64_t code_expired = 11006;
+// v2's own codes (the backend's shared ones are in sim/ccpayment_backend.hpp).
 constexpr std::int64_t code_too_many_items = 11010;
 constexpr std::int64_t code_duplicate_order = 11011;
 constexpr std::int64_t code_coin_not_supported = 13000;
@@ -36,34 +31,21 @@ constexpr std::int64_t code_insufficient_balance = 14000;
 constexpr unsigned record_places = 24;  // the documents' swap records: "1.000000000000000000000000"
 constexpr unsigned quote_places = 16;   // the documents' quotes: "3.6790100655646874"
 
-Reply failure(std::int64_t code, std::string_view message) {
-  JsonWriter out;
-  out.begin_object().member_integer("code", code).member("msg", message).end_object();
-  Reply reply;
-  reply.body = out.take();
-  return reply;
+// The document's request signature: lowercase hex HMAC-SHA256, keyed with the app secret, of
+// appId + Timestamp + body.
+Result<std::string> signature(const CcpaymentV2Account& account, std::string_view timestamp,
+                              std::string_view body) {
+  return gateways::hmac_sha256_hex(account.app_secret, account.app_id + std::string(timestamp) + std::string(body));
 }
 
-Reply not_found_page() {
-  Reply reply;
-  reply.status = 404;
-  reply.content_type = "text/plain";
-  reply.body = "404 page not found";
-  return reply;
-}
-
-// Starts {"code":10000,"msg":"success","data": — the caller writes data and calls finish().
-JsonWriter success_writer() {
-  JsonWriter out;
-  out.begin_object().member_integer("code", code_success).member("msg", "success").key("data");
-  return out;
-}
-
-Reply finish(JsonWriter& out) {
+// {"code":10000,"msg":"success","data":{...}} with the data members `write(out)` adds.
+template <typename Write>
+Reply success(Write write) {
+  JsonWriter out = detail::code_envelope(code_success, "success");
+  out.begin_object();
+  write(out);
   out.end_object();
-  Reply reply;
-  reply.body = out.take();
-  return reply;
+  return finish_envelope(out);
 }
 
 std::size_t code_points(std::string_view text) {
@@ -74,24 +56,14 @@ std::size_t code_points(std::string_view text) {
   return count;
 }
 
+// Digits, optionally '.' and more digits; at most 80 characters (no sign, no exponent).
 bool is_plain_decimal(std::string_view text) {
-  if (text.empty() || text.size() > 80) return false;
-  std::size_t i = 0;
-  std::size_t int_digits = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    ++i;
-    ++int_digits;
-  }
-  if (int_digits == 0) return false;
-  if (i == text.size()) return true;
-  if (text[i] != '.') return false;
-  ++i;
-  std::size_t frac_digits = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    ++i;
-    ++frac_digits;
-  }
-  return frac_digits > 0 && i == text.size();
+  const auto digits = [](std::string_view part) {
+    return !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (text.size() > 80) return false;
+  const auto dot = text.find('.');
+  return digits(text.substr(0, dot)) && (dot == std::string_view::npos || digits(text.substr(dot + 1)));
 }
 
 // Reads request members with the provider's (Go) typing: a member of the wrong JSON type is an
@@ -231,21 +203,48 @@ std::optional<Decimal> fee_rate(Args& args, std::string_view field,
 
 // --- state ------------------------------------------------------------------------------------
 
-struct CcpaymentV2Provider::State {
-  struct StoredTransfer {
-    CcpaymentV2TransferRecord record;
-    std::uint64_t sequence = 0;
-  };
-  struct StoredSwap {
-    CcpaymentV2SwapRecord record;
-    std::uint64_t sequence = 0;
-  };
+namespace {
 
+// Records of one kind in creation order, indexed by record id and by order id.
+template <typename Record>
+struct Ledger {
+  struct Stored {
+    Record record;
+    std::uint64_t sequence = 0;
+  };
+  std::vector<Stored> stored;
+  std::unordered_map<std::string, std::size_t> by_record, by_order;
+
+  // Throws std::invalid_argument (naming `what`) when the order id or a given record id is taken.
+  void check_unused(const Record& record, const std::string& what) const {
+    if (by_order.contains(record.order_id)) {
+      throw std::invalid_argument(what + ": order id already used: " + record.order_id);
+    }
+    if (!record.record_id.empty() && by_record.contains(record.record_id)) {
+      throw std::invalid_argument(what + ": record id already used: " + record.record_id);
+    }
+  }
+
+  const Record* find(const std::optional<std::string>& record_id, const std::optional<std::string>& order_id) const {
+    const auto& index = record_id ? by_record : by_order;
+    const auto it = index.find(record_id ? *record_id : order_id.value_or(std::string()));
+    return it == index.end() ? nullptr : &stored[it->second].record;
+  }
+
+  std::vector<Record> records() const {
+    std::vector<Record> out;
+    out.reserve(stored.size());
+    for (const auto& item : stored) out.push_back(item.record);
+    return out;
+  }
+};
+
+}  // namespace
+
+struct CcpaymentV2Provider::State {
   CcpaymentV2Account account;  // coins, settings and balances (in first-seen order)
-  std::vector<StoredTransfer> transfers;
-  std::vector<StoredSwap> swaps;
-  std::unordered_map<std::string, std::size_t> transfer_by_record, transfer_by_order;
-  std::unordered_map<std::string, std::size_t> swap_by_record, swap_by_order;
+  Ledger<CcpaymentV2TransferRecord> transfers;
+  Ledger<CcpaymentV2SwapRecord> swaps;
   std::uint64_t sequence = 0;
   std::uint64_t salt = 0;
 
@@ -282,27 +281,15 @@ struct CcpaymentV2Provider::State {
     if (b) b->available = (b->available ? *b->available : Decimal()) - amount;
   }
 
-  std::string next_record_id(sys_seconds created_at) {
-    return detail::make_record_id(created_at, salt, ++sequence);
-  }
-
-  std::string add_transfer(CcpaymentV2TransferRecord record) {
-    if (record.record_id.empty()) record.record_id = next_record_id(record.created_at);
-    const std::size_t index = transfers.size();
-    transfer_by_record.emplace(record.record_id, index);
-    transfer_by_order.emplace(record.order_id, index);
+  // Stores `record` (an id from its creation time when it has none); returns its record id.
+  template <typename Record>
+  std::string add(Ledger<Record>& ledger, Record record) {
+    if (record.record_id.empty()) record.record_id = detail::make_record_id(record.created_at, salt, ++sequence);
+    const std::size_t index = ledger.stored.size();
+    ledger.by_record.emplace(record.record_id, index);
+    ledger.by_order.emplace(record.order_id, index);
     std::string id = record.record_id;
-    transfers.push_back(StoredTransfer{std::move(record), ++sequence});
-    return id;
-  }
-
-  std::string add_swap(CcpaymentV2SwapRecord record) {
-    if (record.record_id.empty()) record.record_id = next_record_id(record.created_at);
-    const std::size_t index = swaps.size();
-    swap_by_record.emplace(record.record_id, index);
-    swap_by_order.emplace(record.order_id, index);
-    std::string id = record.record_id;
-    swaps.push_back(StoredSwap{std::move(record), ++sequence});
+    ledger.stored.push_back({std::move(record), ++sequence});
     return id;
   }
 };
@@ -310,6 +297,7 @@ struct CcpaymentV2Provider::State {
 namespace {
 
 using State = CcpaymentV2Provider::State;
+using Quote = CcpaymentV2Provider::Quote;
 
 void write_coin(JsonWriter& out, const CcpaymentV2Coin& coin) {
   out.begin_object()
@@ -336,6 +324,16 @@ void write_coin(JsonWriter& out, const CcpaymentV2Coin& coin) {
         .end_object();
   }
   out.end_object().end_object();
+}
+
+// {"coinId":..,"coinSymbol":..,"available":".."}; "available" is "" for no balance or an unfunded one.
+void write_asset(JsonWriter& out, const State& state, std::int64_t coin_id, const CcpaymentV2Balance* balance) {
+  const auto* coin = state.coin(coin_id);
+  out.begin_object()
+      .member_integer("coinId", coin_id)
+      .member("coinSymbol", coin ? coin->symbol : std::string())
+      .member("available", balance && balance->available ? balance->available->to_string() : std::string())
+      .end_object();
 }
 
 void write_transfer(JsonWriter& out, const State& state, const CcpaymentV2TransferRecord& record) {
@@ -417,12 +415,11 @@ Reply list_page(const std::vector<Stored>& stored, const std::optional<std::stri
     begin = static_cast<std::size_t>(it - selected.begin());
   }
   const std::size_t end = std::min(selected.size(), begin + CcpaymentV2Provider::page_size);
-  JsonWriter out = success_writer();
-  out.begin_object().key("records").begin_array();
-  for (std::size_t i = begin; i < end; ++i) write(out, selected[i]->record);
-  out.end_array().member("nextId", end < selected.size() ? selected[end]->record.record_id : std::string());
-  out.end_object();
-  return finish(out);
+  return success([&](JsonWriter& out) {
+    out.key("records").begin_array();
+    for (std::size_t i = begin; i < end; ++i) write(out, selected[i]->record);
+    out.end_array().member("nextId", end < selected.size() ? selected[end]->record.record_id : std::string());
+  });
 }
 
 bool in_range(sys_seconds time, std::optional<std::int64_t> start_at, std::optional<std::int64_t> end_at) {
@@ -430,6 +427,356 @@ bool in_range(sys_seconds time, std::optional<std::int64_t> start_at, std::optio
   if (start_at && seconds < *start_at) return false;
   if (end_at && seconds > *end_at) return false;
   return true;
+}
+
+// The record of `user_id`'s swap at `at` under quote `q` (the order executed, so it arrived too).
+CcpaymentV2SwapRecord swap_record(std::string order_id, std::string user_id, std::int64_t coin_in,
+                                  std::int64_t coin_out, const Quote& q, const Decimal& extra_fee_rate,
+                                  std::optional<Decimal> amount_out_minimum, sys_seconds at) {
+  return {.record_id = {},
+          .order_id = std::move(order_id),
+          .user_id = std::move(user_id),
+          .coin_id_in = coin_in,
+          .coin_id_out = coin_out,
+          .amount_in = q.amount_in,
+          .amount_out = q.amount_out,
+          .net_amount_out = q.net_amount_out,
+          .swap_rate = q.swap_rate,
+          .fee_rate = q.fee_rate,
+          .fee = q.fee,
+          .extra_fee_rate = extra_fee_rate,
+          .extra_fee = q.extra_fee,
+          .amount_out_minimum = std::move(amount_out_minimum),
+          .status = "Success",
+          .created_at = at,
+          .arrived_at = at};
+}
+
+// --- the API methods ---------------------------------------------------------------------------
+
+// One request that passed the common checks (headers, signature, JSON object body), with the
+// provider's state (its mutex held) and the body's members. Each API method is one member
+// function; `methods` below maps the path's last segment to it.
+class Call {
+ public:
+  Call(const CcpaymentV2Provider& provider, State& state, const json::object& body, sys_seconds now)
+      : provider_(provider), state_(state), args_(body), now_(now) {}
+
+  Reply get_app_coin_asset_list();
+  Reply get_app_coin_asset();
+  Reply get_coin_list();
+  Reply get_coin();
+  Reply get_coin_usdt_price();
+  Reply user_transfer();
+  Reply get_user_transfer_record();
+  Reply get_user_transfer_record_list();
+  Reply estimate() { return swap(false); }
+  Reply user_swap() { return swap(true); }
+  Reply get_user_swap_record();
+  Reply get_user_swap_record_list();
+  Reply rescan_lost_transaction();
+
+ private:
+  Reply swap(bool execute);
+  // Sets `coin` to the one the required "coinId" member names; otherwise the error answer.
+  std::optional<Reply> required_coin(const CcpaymentV2Coin*& coin);
+  // {"record": <record>} for the record found, or 11003.
+  template <typename Record, typename Write>
+  Reply record_reply(const Record* record, Write write);
+  // The [startAt, endAt] filter of the list methods; false when startAt is after endAt.
+  bool read_range(std::optional<std::int64_t>& start_at, std::optional<std::int64_t>& end_at);
+
+  const CcpaymentV2Provider& provider_;
+  State& state_;
+  Args args_;
+  sys_seconds now_;
+};
+
+using Method = Reply (Call::*)();
+
+struct Route {
+  std::string_view name;  // the path after /ccpayment/v2/
+  Method method;
+};
+
+constexpr Route methods[] = {
+    {"getAppCoinAssetList", &Call::get_app_coin_asset_list},
+    {"getAppCoinAsset", &Call::get_app_coin_asset},
+    {"getCoinList", &Call::get_coin_list},
+    {"getCoin", &Call::get_coin},
+    {"getCoinUSDTPrice", &Call::get_coin_usdt_price},
+    {"userTransfer", &Call::user_transfer},
+    {"getUserTransferRecord", &Call::get_user_transfer_record},
+    {"getUserTransferRecordList", &Call::get_user_transfer_record_list},
+    {"estimate", &Call::estimate},
+    {"userSwap", &Call::user_swap},
+    {"getUserSwapRecord", &Call::get_user_swap_record},
+    {"getUserSwapRecordList", &Call::get_user_swap_record_list},
+    {"rescanLostTransaction", &Call::rescan_lost_transaction},
+};
+
+// The method a request names (POST /ccpayment/v2/<name>), or nullptr.
+Method find_method(const SimRequest& request) {
+  constexpr std::string_view prefix = CcpaymentV2Provider::path_prefix;
+  if (request.method != "POST" || !request.path.starts_with(prefix)) return nullptr;
+  const std::string_view name = std::string_view(request.path).substr(prefix.size());
+  for (const auto& route : methods) {
+    if (route.name == name) return route.method;
+  }
+  return nullptr;
+}
+
+std::optional<Reply> Call::required_coin(const CcpaymentV2Coin*& coin) {
+  const auto coin_id = args_.integer("coinId");
+  if (!args_.ok()) return args_.error_reply();
+  if (!coin_id) return failure(code_invalid_argument, "invalid argument: coinId is required");
+  coin = state_.coin(*coin_id);
+  if (!coin) return failure(code_coin_not_supported, "coin not supported");
+  return std::nullopt;
+}
+
+template <typename Record, typename Write>
+Reply Call::record_reply(const Record* record, Write write) {
+  if (!record) return failure(code_not_found, "record not found");
+  return success([&](JsonWriter& out) { write(out.key("record"), state_, *record); });
+}
+
+bool Call::read_range(std::optional<std::int64_t>& start_at, std::optional<std::int64_t>& end_at) {
+  start_at = args_.integer("startAt");
+  end_at = args_.integer("endAt");
+  return !(start_at && end_at && *start_at > *end_at);
+}
+
+// --- balances ---------------------------------------------------------------------------------
+
+Reply Call::get_app_coin_asset_list() {
+  return success([&](JsonWriter& out) {
+    out.key("assets").begin_array();
+    for (const auto& balance : state_.account.balances) {
+      if (balance.user_id == state_.account.app_id) write_asset(out, state_, balance.coin_id, &balance);
+    }
+    out.end_array();
+  });
+}
+
+Reply Call::get_app_coin_asset() {
+  const CcpaymentV2Coin* coin = nullptr;
+  if (auto error = required_coin(coin)) return std::move(*error);
+  const auto* balance = state_.balance(state_.account.app_id, coin->coin_id);
+  return success([&](JsonWriter& out) { write_asset(out.key("asset"), state_, coin->coin_id, balance); });
+}
+
+// --- catalogue --------------------------------------------------------------------------------
+
+Reply Call::get_coin_list() {
+  return success([&](JsonWriter& out) {
+    out.key("coins").begin_array();
+    for (const auto& coin : state_.account.coins) write_coin(out, coin);
+    out.end_array();
+  });
+}
+
+Reply Call::get_coin() {
+  const CcpaymentV2Coin* coin = nullptr;
+  if (auto error = required_coin(coin)) return std::move(*error);
+  return success([&](JsonWriter& out) { write_coin(out.key("coin"), *coin); });
+}
+
+Reply Call::get_coin_usdt_price() {
+  const auto ids = args_.integer_array("coinIds");
+  if (!args_.ok()) return args_.error_reply();
+  if (!ids || ids->empty()) return failure(code_invalid_argument, "invalid argument: coinIds is required");
+  if (ids->size() > CcpaymentV2Provider::max_ids) {
+    return failure(code_too_many_items, "too many items: at most 100 coinIds");
+  }
+  return success([&](JsonWriter& out) {
+    out.key("prices").begin_object();
+    std::unordered_set<std::int64_t> written;
+    for (const auto id : *ids) {
+      const auto* coin = state_.coin(id);
+      if (coin && written.insert(id).second) out.member(std::to_string(id), coin->usdt_price.to_string());
+    }
+    out.end_object();
+  });
+}
+
+// --- transfers --------------------------------------------------------------------------------
+
+Reply Call::user_transfer() {
+  const auto from = args_.text("fromUserId");
+  const auto to = args_.text("toUserId");
+  const auto coin_id = args_.integer("coinId");
+  const auto amount_text = args_.text("amount");
+  const auto order_id = args_.text("orderId");
+  const auto remark = args_.text("remark");
+  if (!args_.ok()) return args_.error_reply();
+  for (const auto& problem : {user_id_problem("fromUserId", from), user_id_problem("toUserId", to),
+                              order_id_problem("orderId", order_id)}) {
+    if (!problem.empty()) args_.fail(problem);
+  }
+  if (from && to && *from == *to) args_.fail("fromUserId and toUserId must differ");
+  if (!coin_id) args_.fail("coinId is required");
+  if (remark && code_points(*remark) > 255) args_.fail("remark must be at most 255 characters");
+  const auto amount = positive_amount(args_, "amount", amount_text, true);
+  if (!args_.ok()) return args_.error_reply();
+  const auto* coin = state_.coin(*coin_id);
+  if (!coin) return failure(code_coin_not_supported, "coin not supported");
+  if (coin->usdt_price.is_positive() && *amount * coin->usdt_price < state_.account.min_transfer_usd) {
+    return failure(code_invalid_argument, "invalid argument: amount is below the minimum of 0.001 USD");
+  }
+  if (state_.transfers.by_order.contains(*order_id)) return failure(code_duplicate_order, "duplicate order");
+  if (state_.spendable(*from, *coin_id) < *amount) return failure(code_insufficient_balance, "insufficient balance");
+  state_.debit(*from, *coin_id, *amount);
+  state_.credit(*to, *coin_id, *amount);
+  CcpaymentV2TransferRecord record;
+  record.order_id = *order_id;
+  record.from_user_id = *from;
+  record.to_user_id = *to;
+  record.coin_id = *coin_id;
+  record.amount = *amount;
+  record.remark = remark.value_or(std::string());
+  record.created_at = now_;
+  const std::string record_id = state_.add(state_.transfers, std::move(record));
+  return success([&](JsonWriter& out) { out.member("recordId", record_id); });
+}
+
+Reply Call::get_user_transfer_record() {
+  const auto record_id = args_.text("recordId");
+  const auto order_id = args_.text("orderId");
+  if (!args_.ok()) return args_.error_reply();
+  if (!record_id && !order_id) {
+    return failure(code_invalid_argument, "invalid argument: recordId and orderId cannot both be empty");
+  }
+  const auto* record = state_.transfers.find(record_id, order_id);
+  // Both given: they must name the same record.
+  if (record && record_id && order_id && record->order_id != *order_id) record = nullptr;
+  return record_reply(record, write_transfer);
+}
+
+Reply Call::get_user_transfer_record_list() {
+  const auto coin_id = args_.integer("coinId");
+  const auto from = args_.text("fromUserId");
+  const auto to = args_.text("toUserId");
+  std::optional<std::int64_t> start_at, end_at;
+  const bool range_ok = read_range(start_at, end_at);
+  const auto next_id = args_.text("nextId");
+  if (!args_.ok()) return args_.error_reply();
+  if (!from && !to) return failure(code_invalid_argument, "invalid argument: fromUserId or toUserId is required");
+  if (!range_ok) return failure(code_invalid_argument, "invalid argument: startAt is after endAt");
+  return list_page(
+      state_.transfers.stored, next_id,
+      [&](const CcpaymentV2TransferRecord& r) {
+        return (!coin_id || r.coin_id == *coin_id) && (!from || r.from_user_id == *from) &&
+               (!to || r.to_user_id == *to) && in_range(r.created_at, start_at, end_at);
+      },
+      [&](JsonWriter& out, const CcpaymentV2TransferRecord& r) { write_transfer(out, state_, r); });
+}
+
+// --- swaps ------------------------------------------------------------------------------------
+
+Reply Call::swap(bool execute) {
+  const auto coin_in = args_.integer("coinIdIn");
+  const auto coin_out = args_.integer("coinIdOut");
+  const auto amount_text = args_.text("amountIn");
+  const auto extra_text = args_.text("extraFeeRate");
+  const auto order_id = execute ? args_.text("orderId") : std::nullopt;
+  const auto user_id = execute ? args_.text("userId") : std::nullopt;
+  const auto minimum_text = execute ? args_.text("amountOutMinimum") : std::nullopt;
+  if (!args_.ok()) return args_.error_reply();
+  if (execute) {
+    for (const auto& problem : {order_id_problem("orderId", order_id), user_id_problem("userId", user_id)}) {
+      if (!problem.empty()) args_.fail(problem);
+    }
+  }
+  if (!coin_in) args_.fail("coinIdIn is required");
+  if (!coin_out) args_.fail("coinIdOut is required");
+  if (coin_in && coin_out && *coin_in == *coin_out) args_.fail("coinIdIn and coinIdOut must differ");
+  const auto amount_in = positive_amount(args_, "amountIn", amount_text, true);
+  const auto extra_rate = fee_rate(args_, "extraFeeRate", extra_text);
+  const auto minimum = positive_amount(args_, "amountOutMinimum", minimum_text, false);
+  if (!args_.ok()) return args_.error_reply();
+  if (!state_.coin(*coin_in) || !state_.coin(*coin_out)) return failure(code_coin_not_supported, "coin not supported");
+  std::string problem;
+  const auto q = provider_.quote(*coin_in, *amount_in, *coin_out, *extra_rate, &problem);
+  if (!q) return failure(code_invalid_argument, "invalid argument: " + problem);
+  std::string record_id;
+  if (execute) {
+    if (state_.swaps.by_order.contains(*order_id)) return failure(code_duplicate_order, "duplicate order");
+    if (state_.spendable(*user_id, *coin_in) < *amount_in) {
+      return failure(code_insufficient_balance, "insufficient balance");
+    }
+    if (minimum && q->net_amount_out < *minimum) {
+      return failure(code_failed, "swap failed: netAmountOut would be below amountOutMinimum");
+    }
+    state_.debit(*user_id, *coin_in, *amount_in);
+    state_.credit(*user_id, *coin_out, q->net_amount_out);
+    // The merchant's service fee is the merchant's income.
+    if (q->extra_fee.is_positive()) state_.credit(state_.account.app_id, *coin_out, q->extra_fee);
+    record_id = state_.add(state_.swaps,
+                           swap_record(*order_id, *user_id, *coin_in, *coin_out, *q, *extra_rate, minimum, now_));
+  }
+  return success([&](JsonWriter& out) {
+    if (execute) out.member("recordId", record_id).member("orderId", *order_id);
+    write_quote(out, *coin_in, *coin_out, *q);
+  });
+}
+
+Reply Call::get_user_swap_record() {
+  const auto record_id = args_.text("recordId");
+  const auto order_id = args_.text("orderId");
+  if (!args_.ok()) return args_.error_reply();
+  if (record_id.has_value() == order_id.has_value()) {
+    return failure(code_invalid_argument, "invalid argument: pass either recordId or orderId");
+  }
+  return record_reply(state_.swaps.find(record_id, order_id), write_swap);
+}
+
+Reply Call::get_user_swap_record_list() {
+  const auto record_ids = args_.string_array("recordIds");
+  const auto order_ids = args_.string_array("orderIds");
+  const auto user_id = args_.text("userId");
+  const auto coin_in = args_.integer("coinIdIn");
+  const auto coin_out = args_.integer("coinIdOut");
+  std::optional<std::int64_t> start_at, end_at;
+  const bool range_ok = read_range(start_at, end_at);
+  const auto next_id = args_.text("nextId");
+  if (!args_.ok()) return args_.error_reply();
+  if (record_ids.size() > CcpaymentV2Provider::max_ids || order_ids.size() > CcpaymentV2Provider::max_ids) {
+    return failure(code_too_many_items, "too many items: at most 100 ids");
+  }
+  if (!range_ok) return failure(code_invalid_argument, "invalid argument: startAt is after endAt");
+  const std::unordered_set<std::string> record_set(record_ids.begin(), record_ids.end());
+  const std::unordered_set<std::string> order_set(order_ids.begin(), order_ids.end());
+  return list_page(
+      state_.swaps.stored, next_id,
+      [&](const CcpaymentV2SwapRecord& r) {
+        return (record_set.empty() || record_set.contains(r.record_id)) &&
+               (order_set.empty() || order_set.contains(r.order_id)) && (!user_id || r.user_id == *user_id) &&
+               (!coin_in || r.coin_id_in == *coin_in) && (!coin_out || r.coin_id_out == *coin_out) &&
+               in_range(r.created_at, start_at, end_at);
+      },
+      [&](JsonWriter& out, const CcpaymentV2SwapRecord& r) { write_swap(out, state_, r); });
+}
+
+// --- deposits ---------------------------------------------------------------------------------
+
+Reply Call::rescan_lost_transaction() {
+  const auto chain = args_.text("chain");
+  const auto to_address = args_.text("toAddress");
+  const auto tx_id = args_.text("txId");
+  (void)args_.text("memo");  // optional; only its type is checked
+  if (!args_.ok()) return args_.error_reply();
+  if (!chain) return failure(code_invalid_argument, "invalid argument: chain is required");
+  if (!to_address) return failure(code_invalid_argument, "invalid argument: toAddress is required");
+  if (!tx_id) return failure(code_invalid_argument, "invalid argument: txId is required");
+  bool known_chain = false;
+  for (const auto& coin : state_.account.coins) {
+    for (const auto& network : coin.networks) known_chain = known_chain || network.chain == *chain;
+  }
+  if (!known_chain) return failure(code_invalid_argument, "invalid argument: chain is not supported");
+  return success([](JsonWriter& out) {
+    out.member("description", "The deposit has been rescanned. Please wait for the transaction to be credited.");
+  });
 }
 
 }  // namespace
@@ -482,342 +829,28 @@ std::optional<CcpaymentV2Provider::Quote> CcpaymentV2Provider::quote(std::int64_
   return q;
 }
 
+
 Reply CcpaymentV2Provider::handle(const SimRequest& request) {
-  if (!request.path.starts_with(path_prefix) || request.method != "POST") return not_found_page();
-  const std::string method = request.path.substr(path_prefix.size());
-  static const std::unordered_set<std::string> methods = {
-      "getAppCoinAssetList", "getAppCoinAsset",      "getCoinList",
-      "getCoin",             "getCoinUSDTPrice",     "userTransfer",
-      "getUserTransferRecord", "getUserTransferRecordList", "estimate",
-      "userSwap",            "getUserSwapRecord",    "getUserSwapRecordList",
-      "rescanLostTransaction"};
-  if (!methods.contains(method)) return not_found_page();
+  const Method method = find_method(request);
+  if (!method) return not_found_page();
 
-  const auto app_id = request.header("Appid");
-  const auto timestamp = request.header("Timestamp");
-  const auto sign = request.header("Sign");
-  if (!app_id || app_id->empty()) return failure(code_invalid_header, "invalid header: Appid is required");
-  if (!timestamp || timestamp->empty()) return failure(code_invalid_header, "invalid header: Timestamp is required");
-  if (!sign || sign->empty()) return failure(code_invalid_header, "invalid header: Sign is required");
-  const auto seconds = detail::parse_digits(*timestamp);
-  if (!seconds) return failure(code_invalid_header, "invalid header: Timestamp must be 10-digit seconds");
-
-  std::lock_guard lock(mutex_);
-  auto& state = *state_;
+  // The checks every method shares, once: headers, Appid, timestamp window, signature, body.
   const auto now = this->now();
-  const auto now_seconds = detail::unix_seconds(now);
-  if (*app_id != state.account.app_id) return failure(code_bad_signature, "signature verification failed");
-  const auto window = timestamp_window.count();
-  if (*seconds < now_seconds - window || *seconds > now_seconds + window) {
-    return failure(code_expired, "request expired");
+  SignedHeaders headers;
+  if (const auto rejection = check_headers(request, app_id_, now, timestamp_window, headers)) {
+    return failure(*rejection);
   }
-  const gateways::ccpayment_v2::Credentials credentials{state.account.app_id, state.account.app_secret};
-  const auto expected = gateways::ccpayment_v2::sign(credentials, *timestamp, request.body);
-  if (!expected || !gateways::constant_time_equal(*expected, *sign)) {
+  std::lock_guard lock(mutex_);
+  const auto expected = signature(state_->account, headers.timestamp, request.body);
+  if (!expected || !gateways::constant_time_equal(*expected, headers.sign)) {
     return failure(code_bad_signature, "signature verification failed");
   }
+  json::value storage;
+  const auto* body = body_object(request.body, storage);
+  if (!body) return failure(code_invalid_argument, body_not_object);
 
-  json::object empty_object;
-  json::value parsed;
-  const json::object* body = &empty_object;
-  if (!request.body.empty()) {
-    json::error_code ec;
-    parsed = json::parse(request.body, ec);
-    if (ec || !parsed.is_object()) {
-      return failure(code_invalid_argument, "invalid argument: body must be a JSON object");
-    }
-    body = &parsed.get_object();
-  }
-  Args args(*body);
-  const sys_seconds created_at = std::chrono::floor<std::chrono::seconds>(now);
-
-  // --- balances -------------------------------------------------------------------------------
-  if (method == "getAppCoinAssetList") {
-    JsonWriter out = success_writer();
-    out.begin_object().key("assets").begin_array();
-    for (const auto& balance : state.account.balances) {
-      if (balance.user_id != state.account.app_id) continue;
-      const auto* coin = state.coin(balance.coin_id);
-      out.begin_object()
-          .member_integer("coinId", balance.coin_id)
-          .member("coinSymbol", coin ? coin->symbol : std::string())
-          .member("available", balance.available ? balance.available->to_string() : std::string())
-          .end_object();
-    }
-    out.end_array().end_object();
-    return finish(out);
-  }
-  if (method == "getAppCoinAsset") {
-    const auto coin_id = args.integer("coinId");
-    if (!args.ok()) return args.error_reply();
-    if (!coin_id) return failure(code_invalid_argument, "invalid argument: coinId is required");
-    const auto* coin = state.coin(*coin_id);
-    if (!coin) return failure(code_coin_not_supported, "coin not supported");
-    const auto* balance = state.balance(state.account.app_id, *coin_id);
-    JsonWriter out = success_writer();
-    out.begin_object()
-        .key("asset")
-        .begin_object()
-        .member_integer("coinId", coin->coin_id)
-        .member("coinSymbol", coin->symbol)
-        .member("available", balance && balance->available ? balance->available->to_string() : std::string())
-        .end_object()
-        .end_object();
-    return finish(out);
-  }
-
-  // --- catalogue ------------------------------------------------------------------------------
-  if (method == "getCoinList") {
-    JsonWriter out = success_writer();
-    out.begin_object().key("coins").begin_array();
-    for (const auto& coin : state.account.coins) write_coin(out, coin);
-    out.end_array().end_object();
-    return finish(out);
-  }
-  if (method == "getCoin") {
-    const auto coin_id = args.integer("coinId");
-    if (!args.ok()) return args.error_reply();
-    if (!coin_id) return failure(code_invalid_argument, "invalid argument: coinId is required");
-    const auto* coin = state.coin(*coin_id);
-    if (!coin) return failure(code_coin_not_supported, "coin not supported");
-    JsonWriter out = success_writer();
-    out.begin_object().key("coin");
-    write_coin(out, *coin);
-    out.end_object();
-    return finish(out);
-  }
-  if (method == "getCoinUSDTPrice") {
-    const auto ids = args.integer_array("coinIds");
-    if (!args.ok()) return args.error_reply();
-    if (!ids || ids->empty()) return failure(code_invalid_argument, "invalid argument: coinIds is required");
-    if (ids->size() > max_ids) return failure(code_too_many_items, "too many items: at most 100 coinIds");
-    JsonWriter out = success_writer();
-    out.begin_object().key("prices").begin_object();
-    std::unordered_set<std::int64_t> written;
-    for (const auto id : *ids) {
-      const auto* coin = state.coin(id);
-      if (!coin || !written.insert(id).second) continue;
-      out.member(std::to_string(id), coin->usdt_price.to_string());
-    }
-    out.end_object().end_object();
-    return finish(out);
-  }
-
-  // --- transfers ------------------------------------------------------------------------------
-  if (method == "userTransfer") {
-    const auto from = args.text("fromUserId");
-    const auto to = args.text("toUserId");
-    const auto coin_id = args.integer("coinId");
-    const auto amount_text = args.text("amount");
-    const auto order_id = args.text("orderId");
-    const auto remark = args.text("remark");
-    if (!args.ok()) return args.error_reply();
-    for (const auto& problem : {user_id_problem("fromUserId", from), user_id_problem("toUserId", to),
-                                order_id_problem("orderId", order_id)}) {
-      if (!problem.empty()) args.fail(problem);
-    }
-    if (from && to && *from == *to) args.fail("fromUserId and toUserId must differ");
-    if (!coin_id) args.fail("coinId is required");
-    if (remark && code_points(*remark) > 255) args.fail("remark must be at most 255 characters");
-    const auto amount = positive_amount(args, "amount", amount_text, true);
-    if (!args.ok()) return args.error_reply();
-    const auto* coin = state.coin(*coin_id);
-    if (!coin) return failure(code_coin_not_supported, "coin not supported");
-    if (coin->usdt_price.is_positive() && *amount * coin->usdt_price < state.account.min_transfer_usd) {
-      return failure(code_invalid_argument, "invalid argument: amount is below the minimum of 0.001 USD");
-    }
-    if (state.transfer_by_order.contains(*order_id)) return failure(code_duplicate_order, "duplicate order");
-    if (state.spendable(*from, *coin_id) < *amount) {
-      return failure(code_insufficient_balance, "insufficient balance");
-    }
-    state.debit(*from, *coin_id, *amount);
-    state.credit(*to, *coin_id, *amount);
-    CcpaymentV2TransferRecord record;
-    record.order_id = *order_id;
-    record.from_user_id = *from;
-    record.to_user_id = *to;
-    record.coin_id = *coin_id;
-    record.amount = *amount;
-    record.remark = remark.value_or(std::string());
-    record.created_at = created_at;
-    const std::string record_id = state.add_transfer(std::move(record));
-    JsonWriter out = success_writer();
-    out.begin_object().member("recordId", record_id).end_object();
-    return finish(out);
-  }
-  if (method == "getUserTransferRecord") {
-    const auto record_id = args.text("recordId");
-    const auto order_id = args.text("orderId");
-    if (!args.ok()) return args.error_reply();
-    if (!record_id && !order_id) {
-      return failure(code_invalid_argument, "invalid argument: recordId and orderId cannot both be empty");
-    }
-    const auto& index = record_id ? state.transfer_by_record : state.transfer_by_order;
-    const auto it = index.find(record_id ? *record_id : *order_id);
-    if (it == index.end()) return failure(code_not_found, "record not found");
-    const auto& record = state.transfers[it->second].record;
-    if (record_id && order_id && record.order_id != *order_id) return failure(code_not_found, "record not found");
-    JsonWriter out = success_writer();
-    out.begin_object().key("record");
-    write_transfer(out, state, record);
-    out.end_object();
-    return finish(out);
-  }
-  if (method == "getUserTransferRecordList") {
-    const auto coin_id = args.integer("coinId");
-    const auto from = args.text("fromUserId");
-    const auto to = args.text("toUserId");
-    const auto start_at = args.integer("startAt");
-    const auto end_at = args.integer("endAt");
-    const auto next_id = args.text("nextId");
-    if (!args.ok()) return args.error_reply();
-    if (!from && !to) return failure(code_invalid_argument, "invalid argument: fromUserId or toUserId is required");
-    if (start_at && end_at && *start_at > *end_at) {
-      return failure(code_invalid_argument, "invalid argument: startAt is after endAt");
-    }
-    return list_page(
-        state.transfers, next_id,
-        [&](const CcpaymentV2TransferRecord& r) {
-          return (!coin_id || r.coin_id == *coin_id) && (!from || r.from_user_id == *from) &&
-                 (!to || r.to_user_id == *to) && in_range(r.created_at, start_at, end_at);
-        },
-        [&](JsonWriter& out, const CcpaymentV2TransferRecord& r) { write_transfer(out, state, r); });
-  }
-
-  // --- swaps ----------------------------------------------------------------------------------
-  if (method == "estimate" || method == "userSwap") {
-    const bool execute = method == "userSwap";
-    const auto coin_in = args.integer("coinIdIn");
-    const auto coin_out = args.integer("coinIdOut");
-    const auto amount_text = args.text("amountIn");
-    const auto extra_text = args.text("extraFeeRate");
-    const auto order_id = execute ? args.text("orderId") : std::nullopt;
-    const auto user_id = execute ? args.text("userId") : std::nullopt;
-    const auto minimum_text = execute ? args.text("amountOutMinimum") : std::nullopt;
-    if (!args.ok()) return args.error_reply();
-    if (execute) {
-      for (const auto& problem : {order_id_problem("orderId", order_id), user_id_problem("userId", user_id)}) {
-        if (!problem.empty()) args.fail(problem);
-      }
-    }
-    if (!coin_in) args.fail("coinIdIn is required");
-    if (!coin_out) args.fail("coinIdOut is required");
-    if (coin_in && coin_out && *coin_in == *coin_out) args.fail("coinIdIn and coinIdOut must differ");
-    const auto amount_in = positive_amount(args, "amountIn", amount_text, true);
-    const auto extra_rate = fee_rate(args, "extraFeeRate", extra_text);
-    const auto minimum = positive_amount(args, "amountOutMinimum", minimum_text, false);
-    if (!args.ok()) return args.error_reply();
-    if (!state.coin(*coin_in) || !state.coin(*coin_out)) return failure(code_coin_not_supported, "coin not supported");
-    std::string problem;
-    const auto q = quote(*coin_in, *amount_in, *coin_out, *extra_rate, &problem);
-    if (!q) return failure(code_invalid_argument, "invalid argument: " + problem);
-    if (!execute) {
-      JsonWriter out = success_writer();
-      out.begin_object();
-      write_quote(out, *coin_in, *coin_out, *q);
-      out.end_object();
-      return finish(out);
-    }
-    if (state.swap_by_order.contains(*order_id)) return failure(code_duplicate_order, "duplicate order");
-    if (state.spendable(*user_id, *coin_in) < *amount_in) {
-      return failure(code_insufficient_balance, "insufficient balance");
-    }
-    if (minimum && q->net_amount_out < *minimum) {
-      return failure(code_failed, "swap failed: netAmountOut would be below amountOutMinimum");
-    }
-    state.debit(*user_id, *coin_in, *amount_in);
-    state.credit(*user_id, *coin_out, q->net_amount_out);
-    // The merchant's service fee is the merchant's income.
-    if (q->extra_fee.is_positive()) state.credit(state.account.app_id, *coin_out, q->extra_fee);
-    CcpaymentV2SwapRecord record;
-    record.order_id = *order_id;
-    record.user_id = *user_id;
-    record.coin_id_in = *coin_in;
-    record.coin_id_out = *coin_out;
-    record.amount_in = q->amount_in;
-    record.amount_out = q->amount_out;
-    record.net_amount_out = q->net_amount_out;
-    record.swap_rate = q->swap_rate;
-    record.fee_rate = q->fee_rate;
-    record.fee = q->fee;
-    record.extra_fee_rate = *extra_rate;
-    record.extra_fee = q->extra_fee;
-    record.amount_out_minimum = minimum;
-    record.created_at = created_at;
-    record.arrived_at = created_at;
-    const std::string record_id = state.add_swap(std::move(record));
-    JsonWriter out = success_writer();
-    out.begin_object().member("recordId", record_id).member("orderId", *order_id);
-    write_quote(out, *coin_in, *coin_out, *q);
-    out.end_object();
-    return finish(out);
-  }
-  if (method == "getUserSwapRecord") {
-    const auto record_id = args.text("recordId");
-    const auto order_id = args.text("orderId");
-    if (!args.ok()) return args.error_reply();
-    if (record_id.has_value() == order_id.has_value()) {
-      return failure(code_invalid_argument, "invalid argument: pass either recordId or orderId");
-    }
-    const auto& index = record_id ? state.swap_by_record : state.swap_by_order;
-    const auto it = index.find(record_id ? *record_id : *order_id);
-    if (it == index.end()) return failure(code_not_found, "record not found");
-    JsonWriter out = success_writer();
-    out.begin_object().key("record");
-    write_swap(out, state, state.swaps[it->second].record);
-    out.end_object();
-    return finish(out);
-  }
-  if (method == "getUserSwapRecordList") {
-    const auto record_ids = args.string_array("recordIds");
-    const auto order_ids = args.string_array("orderIds");
-    const auto user_id = args.text("userId");
-    const auto coin_in = args.integer("coinIdIn");
-    const auto coin_out = args.integer("coinIdOut");
-    const auto start_at = args.integer("startAt");
-    const auto end_at = args.integer("endAt");
-    const auto next_id = args.text("nextId");
-    if (!args.ok()) return args.error_reply();
-    if (record_ids.size() > max_ids || order_ids.size() > max_ids) {
-      return failure(code_too_many_items, "too many items: at most 100 ids");
-    }
-    if (start_at && end_at && *start_at > *end_at) {
-      return failure(code_invalid_argument, "invalid argument: startAt is after endAt");
-    }
-    const std::unordered_set<std::string> record_set(record_ids.begin(), record_ids.end());
-    const std::unordered_set<std::string> order_set(order_ids.begin(), order_ids.end());
-    return list_page(
-        state.swaps, next_id,
-        [&](const CcpaymentV2SwapRecord& r) {
-          return (record_set.empty() || record_set.contains(r.record_id)) &&
-                 (order_set.empty() || order_set.contains(r.order_id)) && (!user_id || r.user_id == *user_id) &&
-                 (!coin_in || r.coin_id_in == *coin_in) && (!coin_out || r.coin_id_out == *coin_out) &&
-                 in_range(r.created_at, start_at, end_at);
-        },
-        [&](JsonWriter& out, const CcpaymentV2SwapRecord& r) { write_swap(out, state, r); });
-  }
-
-  // --- deposits -------------------------------------------------------------------------------
-  // method == "rescanLostTransaction"
-  const auto chain = args.text("chain");
-  const auto to_address = args.text("toAddress");
-  const auto tx_id = args.text("txId");
-  const auto memo = args.text("memo");
-  if (!args.ok()) return args.error_reply();
-  if (!chain) return failure(code_invalid_argument, "invalid argument: chain is required");
-  if (!to_address) return failure(code_invalid_argument, "invalid argument: toAddress is required");
-  if (!tx_id) return failure(code_invalid_argument, "invalid argument: txId is required");
-  bool known_chain = false;
-  for (const auto& coin : state.account.coins) {
-    for (const auto& network : coin.networks) known_chain = known_chain || network.chain == *chain;
-  }
-  if (!known_chain) return failure(code_invalid_argument, "invalid argument: chain is not supported");
-  (void)memo;
-  JsonWriter out = success_writer();
-  out.begin_object()
-      .member("description", "The deposit has been rescanned. Please wait for the transaction to be credited.")
-      .end_object();
-  return finish(out);
+  Call call(*this, *state_, *body, std::chrono::floor<std::chrono::seconds>(now));
+  return (call.*method)();
 }
 
 Reply CcpaymentV2Provider::error_reply(std::string_view code, std::string_view message,
@@ -859,13 +892,8 @@ void CcpaymentV2Provider::set_available(std::string user_id, std::int64_t coin_i
 std::string CcpaymentV2Provider::add_transfer_record(CcpaymentV2TransferRecord record) {
   std::lock_guard lock(mutex_);
   if (!state_->coin(record.coin_id)) throw std::invalid_argument("add_transfer_record: unknown coin id");
-  if (state_->transfer_by_order.contains(record.order_id)) {
-    throw std::invalid_argument("add_transfer_record: order id already used: " + record.order_id);
-  }
-  if (!record.record_id.empty() && state_->transfer_by_record.contains(record.record_id)) {
-    throw std::invalid_argument("add_transfer_record: record id already used: " + record.record_id);
-  }
-  return state_->add_transfer(std::move(record));
+  state_->transfers.check_unused(record, "add_transfer_record");
+  return state_->add(state_->transfers, std::move(record));
 }
 
 std::string CcpaymentV2Provider::add_swap_record(CcpaymentV2SwapRecord record) {
@@ -873,13 +901,8 @@ std::string CcpaymentV2Provider::add_swap_record(CcpaymentV2SwapRecord record) {
   if (!state_->coin(record.coin_id_in) || !state_->coin(record.coin_id_out)) {
     throw std::invalid_argument("add_swap_record: unknown coin id");
   }
-  if (state_->swap_by_order.contains(record.order_id)) {
-    throw std::invalid_argument("add_swap_record: order id already used: " + record.order_id);
-  }
-  if (!record.record_id.empty() && state_->swap_by_record.contains(record.record_id)) {
-    throw std::invalid_argument("add_swap_record: record id already used: " + record.record_id);
-  }
-  return state_->add_swap(std::move(record));
+  state_->swaps.check_unused(record, "add_swap_record");
+  return state_->add(state_->swaps, std::move(record));
 }
 
 CcpaymentV2SeededHistory CcpaymentV2Provider::seed_history(const CcpaymentV2HistorySpec& spec) {
@@ -912,22 +935,10 @@ CcpaymentV2SeededHistory CcpaymentV2Provider::seed_history(const CcpaymentV2Hist
       std::string problem;
       const auto q = quote(spec.swap_coin_id_in, amount_in, spec.swap_coin_id_out, extra_rate, &problem);
       if (!q) throw std::invalid_argument("seed_history: cannot quote the swap: " + problem);
-      CcpaymentV2SwapRecord record;
-      record.order_id = spec.order_prefix + "-s-" + std::to_string(j + 1);
-      record.user_id = spec.users[j % n];
-      record.coin_id_in = spec.swap_coin_id_in;
-      record.coin_id_out = spec.swap_coin_id_out;
-      record.amount_in = q->amount_in;
-      record.amount_out = q->amount_out;
-      record.net_amount_out = q->net_amount_out;
-      record.swap_rate = q->swap_rate;
-      record.fee_rate = q->fee_rate;
-      record.fee = q->fee;
-      record.extra_fee_rate = extra_rate;
-      record.extra_fee = q->extra_fee;
-      record.created_at = created_at;
-      record.arrived_at = created_at;
-      seeded.swap_record_ids.push_back(add_swap_record(std::move(record)));
+      seeded.swap_record_ids.push_back(add_swap_record(swap_record(spec.order_prefix + "-s-" + std::to_string(j + 1),
+                                                                   spec.users[j % n], spec.swap_coin_id_in,
+                                                                   spec.swap_coin_id_out, *q, extra_rate,
+                                                                   std::nullopt, created_at)));
     }
   }
   return seeded;
@@ -935,18 +946,12 @@ CcpaymentV2SeededHistory CcpaymentV2Provider::seed_history(const CcpaymentV2Hist
 
 std::vector<CcpaymentV2TransferRecord> CcpaymentV2Provider::transfer_records() const {
   std::lock_guard lock(mutex_);
-  std::vector<CcpaymentV2TransferRecord> records;
-  records.reserve(state_->transfers.size());
-  for (const auto& stored : state_->transfers) records.push_back(stored.record);
-  return records;
+  return state_->transfers.records();
 }
 
 std::vector<CcpaymentV2SwapRecord> CcpaymentV2Provider::swap_records() const {
   std::lock_guard lock(mutex_);
-  std::vector<CcpaymentV2SwapRecord> records;
-  records.reserve(state_->swaps.size());
-  for (const auto& stored : state_->swaps) records.push_back(stored.record);
-  return records;
+  return state_->swaps.records();
 }
 
 }  // namespace coinfan::sim

@@ -10,26 +10,8 @@ namespace {
 using detail::JsonWriter;
 using Clock = std::chrono::system_clock;
 
-constexpr std::size_t max_tokens_kept = 10000;
-
-Reply failure(unsigned status, std::int64_t code, std::string_view message) {
-  JsonWriter out;
-  out.begin_object().member_integer("code", code).member("msg", message).end_object();
-  Reply reply;
-  reply.status = status;
-  reply.body = out.take();
-  return reply;
-}
-
 void write_balances(JsonWriter& out, bool can_deposit, const std::vector<TruBitBalance>& balances) {
-  out.begin_object()
-      .member_integer("code", 200)
-      .member("msg", "SUCCESS")
-      .key("data")
-      .begin_object()
-      .member_bool("canDeposit", can_deposit)
-      .key("balances")
-      .begin_array();
+  out.begin_object().member_bool("canDeposit", can_deposit).key("balances").begin_array();
   for (const auto& b : balances) {
     out.begin_object()
         .member("asset", b.asset)
@@ -40,7 +22,7 @@ void write_balances(JsonWriter& out, bool can_deposit, const std::vector<TruBitB
         .member("locked", b.locked)
         .end_object();
   }
-  out.end_array().end_object().end_object();
+  out.end_array().end_object();
 }
 
 // The query without its `signature` parameter, in the order sent: what the client signed.
@@ -63,86 +45,70 @@ std::string query_without_signature(std::string_view query) {
 TruBitProvider::TruBitProvider(TruBitAccount account)
     : Provider(config::GatewayType::trubit), account_(std::move(account)) {
   // A dashboard-created token works until expire_tokens().
-  if (!account_.static_token.empty()) tokens_[account_.static_token] = Clock::time_point::max();
+  if (!account_.static_token.empty()) tokens_.accept(account_.static_token, Clock::time_point::max());
 }
 
 Reply TruBitProvider::handle(const SimRequest& request) {
   const bool known = request.path == token_path || request.path == assets_path ||
                      request.path == velafi_assets_path;
-  if (!known) return failure(404, 404, "Not Found");
-  if (request.method != "GET") return failure(405, 405, "Method Not Allowed");
-  const auto now = this->now();
+  if (!known) return detail::code_reply(404, "Not Found", 404);
+  if (request.method != "GET") return detail::code_reply(405, "Method Not Allowed", 405);
+  return request.path == token_path ? generate_token(request) : assets(request);
+}
 
-  if (request.path == token_path) {
-    std::lock_guard lock(mutex_);
-    const auto api_key = request.header("X-BH-APIKEY");
-    if (!api_key || api_key->empty() || !gateways::constant_time_equal(*api_key, account_.api_key)) {
-      return failure(401, -5033, "Not an API user");
-    }
-    const auto timestamp_text = request.query_param("timestamp");
-    const auto signature = request.query_param("signature");
-    if (!timestamp_text || !signature || signature->empty()) {
-      return failure(400, -4010, "Invalid parameter: timestamp and signature are required");
-    }
-    const auto timestamp = detail::parse_digits(*timestamp_text);
-    if (!timestamp) return failure(400, -4010, "Invalid parameter: timestamp must be milliseconds");
-    const auto now_ms = detail::unix_millis(now);
-    const auto window = timestamp_window.count();
-    if (*timestamp < now_ms - window || *timestamp > now_ms + window) {
-      return failure(400, -1021, "Timestamp for this request is outside of the recvWindow.");
-    }
-    const auto expected = gateways::hmac_sha256_hex(account_.api_secret, query_without_signature(request.query));
-    if (!expected || !gateways::constant_time_equal(*expected, *signature)) {
-      return failure(400, -1022, "Signature for this request is not valid.");
-    }
-    if (tokens_.size() >= max_tokens_kept) {
-      std::erase_if(tokens_, [&](const auto& entry) { return entry.second <= now; });
-    }
-    const std::string token = detail::random_hex(16) + std::to_string(++token_counter_);
-    const auto expires_at = now + account_.token_lifetime;
-    tokens_[token] = expires_at;
-    ++issued_;
-    JsonWriter out;
-    out.begin_object()
-        .member_integer("code", 200)
-        .member("msg", "SUCCESS")
-        .key("data")
-        .begin_object()
-        .member("token", token)
-        .member("expireTime", std::to_string(detail::unix_millis(expires_at)))
-        .end_object()
-        .end_object();
-    Reply reply;
-    reply.body = out.take();
-    return reply;
+Reply TruBitProvider::generate_token(const SimRequest& request) {
+  std::lock_guard lock(mutex_);
+  const auto api_key = request.header("X-BH-APIKEY");
+  if (!api_key || api_key->empty() || !gateways::constant_time_equal(*api_key, account_.api_key)) {
+    return detail::code_reply(-5033, "Not an API user", 401);
   }
+  const auto timestamp_text = request.query_param("timestamp");
+  const auto signature = request.query_param("signature");
+  if (!timestamp_text || !signature || signature->empty()) {
+    return detail::code_reply(-4010, "Invalid parameter: timestamp and signature are required", 400);
+  }
+  const auto timestamp = detail::parse_digits(*timestamp_text);
+  if (!timestamp) return detail::code_reply(-4010, "Invalid parameter: timestamp must be milliseconds", 400);
+  const auto now = this->now();
+  if (detail::outside_window(*timestamp, detail::unix_millis(now), timestamp_window.count())) {
+    return detail::code_reply(-1021, "Timestamp for this request is outside of the recvWindow.", 400);
+  }
+  const auto expected = gateways::hmac_sha256_hex(account_.api_secret, query_without_signature(request.query));
+  if (!expected || !gateways::constant_time_equal(*expected, *signature)) {
+    return detail::code_reply(-1022, "Signature for this request is not valid.", 400);
+  }
+  const std::string token = tokens_.unique_id(16);
+  const auto expires_at = now + account_.token_lifetime;
+  tokens_.issue(token, expires_at, now);
+  JsonWriter out = detail::code_envelope(200, "SUCCESS");
+  out.begin_object()
+      .member("token", token)
+      .member("expireTime", std::to_string(detail::unix_millis(expires_at)))
+      .end_object();
+  return detail::finish_envelope(out);
+}
 
-  // Balances: a token first.
+Reply TruBitProvider::assets(const SimRequest& request) {
   std::lock_guard lock(mutex_);
   const auto token = request.header("X-BH-TOKEN");
-  if (!token || token->empty()) return failure(401, -1002, "Token is invalid");
-  const auto found = tokens_.find(std::string(*token));
-  if (found == tokens_.end()) return failure(401, -1002, "Token is invalid");
-  if (found->second <= now) return failure(401, -1002, "Token has expired");
+  const auto status = token && !token->empty() ? tokens_.check(*token, now()) : TokenStore::Status::unknown;
+  if (status == TokenStore::Status::unknown) return detail::code_reply(-1002, "Token is invalid", 401);
+  if (status == TokenStore::Status::expired) return detail::code_reply(-1002, "Token has expired", 401);
 
-  JsonWriter out;
-  if (request.path == assets_path) {
-    write_balances(out, account_.can_deposit, account_.balances);
-  } else {
+  const std::vector<TruBitBalance>* balances = &account_.balances;
+  if (request.path == velafi_assets_path) {
     const auto merchant_text = request.query_param("merchantId");
     const auto merchant = merchant_text ? detail::parse_digits(*merchant_text) : std::nullopt;
-    if (!merchant) return failure(400, -4010, "Invalid parameter: merchantId is required");
-    if (*merchant == 0) {
-      write_balances(out, account_.can_deposit, account_.balances);
-    } else {
+    if (!merchant) return detail::code_reply(-4010, "Invalid parameter: merchantId is required", 400);
+    if (*merchant != 0) {
       const auto it = account_.merchants.find(static_cast<std::uint64_t>(*merchant));
-      if (it == account_.merchants.end()) return failure(200, -5006, "Merchant not found");
-      write_balances(out, account_.can_deposit, it->second);
+      if (it == account_.merchants.end()) return detail::code_reply(-5006, "Merchant not found");
+      balances = &it->second;
     }
   }
-  Reply reply;
-  reply.body = out.take();
-  return reply;
+  JsonWriter out = detail::code_envelope(200, "SUCCESS");
+  write_balances(out, account_.can_deposit, *balances);
+  return detail::finish_envelope(out);
 }
 
 Reply TruBitProvider::error_reply(std::string_view code, std::string_view message, unsigned status) const {
@@ -153,12 +119,13 @@ Reply TruBitProvider::error_reply(std::string_view code, std::string_view messag
       numeric = negative ? -*digits : *digits;
     }
   }
-  return failure(status != 0 ? status : 200, numeric, message.empty() ? std::string_view("Common error") : message);
+  return detail::code_reply(numeric, message.empty() ? std::string_view("Common error") : message,
+                            status != 0 ? status : 200);
 }
 
 void TruBitProvider::expire_tokens() {
   std::lock_guard lock(mutex_);
-  for (auto& entry : tokens_) entry.second = Clock::time_point::min();
+  tokens_.expire_all();
 }
 
 config::GatewayConfig TruBitProvider::gateway_config(std::string id, std::string base_url) const {
@@ -174,7 +141,7 @@ config::GatewayConfig TruBitProvider::gateway_config(std::string id, std::string
 
 std::size_t TruBitProvider::tokens_issued() const {
   std::lock_guard lock(mutex_);
-  return issued_;
+  return tokens_.issued();
 }
 
 TruBitAccount TruBitProvider::account() const {

@@ -12,12 +12,12 @@
 #include <thread>
 
 #include "coinfan/gateways/gateway.hpp"
+#include "coinfan/sim/demo.hpp"
+#include "coinfan/sim/simulator.hpp"
 #include "gateways/ccpayment_v1/simulator.hpp"
 #include "gateways/ccpayment_v2/simulator.hpp"
 #include "gateways/cryptocloud/simulator.hpp"
-#include "coinfan/sim/demo.hpp"
 #include "gateways/kuna/simulator.hpp"
-#include "coinfan/sim/simulator.hpp"
 #include "gateways/trubit/simulator.hpp"
 
 namespace coinfan::gateways {
