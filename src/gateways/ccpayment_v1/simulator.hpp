@@ -9,7 +9,8 @@
 //               11001 a header is missing or not a number, 11005 signature verification failed
 //               or unknown Appid, 11006 Timestamp outside the two-minute window, 11000 a body
 //               that is not {} / {"coin_id": "..."}, 11003 an unknown coin_id.
-// Answers to an unknown Appid cannot be signed (no secret) and carry no signature headers.
+// Answers to a missing or unknown Appid are not signed (no secret to sign for) and carry no
+// signature headers. The header checks and codes are the backend's (sim/ccpayment_backend.hpp).
 
 #include <chrono>
 #include <memory>
