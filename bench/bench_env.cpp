@@ -43,7 +43,7 @@
 #include "coinfan/config/config.hpp"
 #include "coinfan/core/decimal.hpp"
 #include "coinfan/core/log.hpp"
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "coinfan/http/message.hpp"
 #include "coinfan/http/router.hpp"
 #include "coinfan/http/server.hpp"
@@ -392,7 +392,7 @@ int run(const Options& options) {
       {"log", json::object{{"level", options.coinfan_log_level}, {"format", "json"}}},
       {"gateways", std::move(gateway_list)}};
   if (!options.api_key.empty()) {
-    auto digest = coinfan::gateways::sha256_hex(options.api_key);
+    auto digest = hash::sha256_hex(options.api_key);
     if (!digest) throw std::runtime_error("cannot hash the API key");
     coinfan_config["auth"] = json::object{
         {"api_keys", json::array{json::object{{"name", "bench"}, {"sha256", *digest}, {"scopes", json::array{"read"}}}}}};

@@ -3,19 +3,11 @@
 #include <array>
 #include <cstdio>
 
+#include "coinfan/core/ascii.hpp"
+
 namespace coinfan {
 
 namespace {
-
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
 
 std::string_view trim(std::string_view s) noexcept {
   constexpr std::string_view blanks = " \t\r\n";
@@ -58,10 +50,10 @@ std::string_view to_string(RecordStatus status) noexcept {
 
 RecordStatus normalise_record_status(std::string_view provider_status) {
   const std::string_view s = trim(provider_status);
-  if (iequals(s, "success") || iequals(s, "succeeded") || iequals(s, "successful")) {
+  if (ascii::iequals(s, "success") || ascii::iequals(s, "succeeded") || ascii::iequals(s, "successful")) {
     return RecordStatus::success;
   }
-  if (iequals(s, "failed") || iequals(s, "fail") || iequals(s, "failure")) {
+  if (ascii::iequals(s, "failed") || ascii::iequals(s, "fail") || ascii::iequals(s, "failure")) {
     return RecordStatus::failed;
   }
   // "Processing" and anything unknown: claiming success or failure for a status we do not

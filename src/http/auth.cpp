@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <memory>
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/ascii.hpp"
+#include "coinfan/core/hash.hpp"
 
 namespace coinfan::http {
 
@@ -13,9 +14,7 @@ std::optional<std::string_view> presented_key(const Request& request) {
   if (auto header = request.header("Authorization")) {
     std::string_view value = *header;
     constexpr std::string_view bearer = "Bearer ";
-    if (value.size() > bearer.size() && std::equal(bearer.begin(), bearer.end(), value.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
+    if (value.size() > bearer.size() && ascii::iequals(value.substr(0, bearer.size()), bearer)) {
       return value.substr(bearer.size());
     }
   }
@@ -41,12 +40,12 @@ std::optional<Response> ApiKeyAuth::check(const Request& request, Scope scope) c
                             ? "writes need an API key with scope write, and none is configured"
                             : "an API key is required (Authorization: Bearer <key> or X-Api-Key)");
   }
-  auto digest = gateways::sha256_hex(*key);
+  auto digest = hash::sha256_hex(*key);
   if (!digest) return problem(500, "internal", "cannot hash the API key");
   const config::ApiKey* match = nullptr;
   for (const auto& configured : keys_) {
     // Every configured key is compared, in constant time, so timing says nothing about which.
-    if (gateways::constant_time_equal(*digest, configured.sha256_hex) && match == nullptr) match = &configured;
+    if (hash::constant_time_equal(*digest, configured.sha256_hex) && match == nullptr) match = &configured;
   }
   if (match == nullptr) return unauthorized("the API key is not valid");
   const std::string_view needed = scope == Scope::write ? "write" : "read";

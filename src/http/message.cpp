@@ -2,29 +2,20 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
-#include <cctype>
+#include "coinfan/core/ascii.hpp"
 
 namespace coinfan::http {
 
-namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-}  // namespace
-
 std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return std::string_view(value);
+    if (ascii::iequals(key, name)) return std::string_view(value);
   }
   return std::nullopt;
 }
 
 void Response::set_header(std::string name, std::string value) {
   for (auto& [key, existing] : headers) {
-    if (iequals(key, name)) {
+    if (ascii::iequals(key, name)) {
       existing = std::move(value);
       return;
     }

@@ -1,11 +1,9 @@
 #include "coinfan/records/cursor.hpp"
 
-#include <openssl/rand.h>
-
 #include <stdexcept>
 
 #include "coinfan/core/base64url.hpp"
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 
 namespace coinfan::records {
 
@@ -123,7 +121,7 @@ std::string_view as_chars(std::span<const std::uint8_t> bytes) {
 }
 
 std::array<std::uint8_t, tag_bytes> tag_of(std::string_view key, std::span<const std::uint8_t> body) {
-  auto hex = gateways::hmac_sha256_hex(key, as_chars(body));
+  auto hex = hash::hmac_sha256_hex(key, as_chars(body));
   // OpenSSL failing is not a caller's fault; an all-zero tag never verifies a real token.
   if (!hex) return {};
   return bytes_from_hex<tag_bytes>(*hex);
@@ -185,7 +183,7 @@ Fingerprint query_fingerprint(const RecordQuery& query, const std::vector<Source
     append_field(text, "src", source.gateway);
     append_field(text, "sk", to_string(source.kind));
   }
-  auto hex = gateways::sha256_hex(text);
+  auto hex = hash::sha256_hex(text);
   if (!hex) return {};
   return bytes_from_hex<fingerprint_bytes>(*hex);
 }
@@ -195,11 +193,9 @@ CursorCodec::CursorCodec(std::string key) : key_(std::move(key)) {
 }
 
 CursorCodec CursorCodec::with_random_key() {
-  std::array<unsigned char, 32> key{};
-  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
-    throw std::runtime_error("cannot draw a random cursor key");
-  }
-  return CursorCodec(std::string(reinterpret_cast<const char*>(key.data()), key.size()));
+  auto key = hash::random_bytes(32);
+  if (!key) throw std::runtime_error("cannot draw a random cursor key");
+  return CursorCodec(std::move(key).value());
 }
 
 std::string CursorCodec::encode(const Cursor& cursor) const {

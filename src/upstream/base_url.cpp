@@ -7,15 +7,10 @@
 #include <cctype>
 #include <charconv>
 
+#include "coinfan/core/ascii.hpp"
+
 namespace coinfan::upstream {
 namespace {
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -58,7 +53,7 @@ std::string BaseUrl::endpoint() const {
 }
 
 bool is_loopback_host(std::string_view host) {
-  const std::string name = lower_ascii(host);
+  const std::string name = ascii::lowered(host);
   if (name == "localhost" || ends_with(name, ".localhost")) return true;
   if (name == "::1" || name == "0:0:0:0:0:0:0:1") return true;
   // 127.0.0.0/8 written as a dotted quad.
@@ -87,7 +82,7 @@ Result<BaseUrl> parse_base_url(std::string_view text) {
   const boost::urls::url_view& url = *parsed;
 
   BaseUrl out;
-  const std::string scheme = lower_ascii(url.scheme());
+  const std::string scheme = ascii::lowered(url.scheme());
   if (scheme == "https") {
     out.tls = true;
   } else if (scheme == "http") {
@@ -101,11 +96,11 @@ Result<BaseUrl> parse_base_url(std::string_view text) {
 
   switch (url.host_type()) {
     case boost::urls::host_type::name:
-      out.host = lower_ascii(url.host_name());
+      out.host = ascii::lowered(url.host_name());
       break;
     case boost::urls::host_type::ipv4:
     case boost::urls::host_type::ipv6:
-      out.host = lower_ascii(url.host_address());
+      out.host = ascii::lowered(url.host_address());
       out.host_is_ip = true;
       break;
     default:

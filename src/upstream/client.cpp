@@ -2,6 +2,7 @@
 // Everything here runs on the client's strand; policy decisions (breaker, bucket, backoff,
 // Retry-After, error mapping, request checks) live in pure code next to it.
 
+#include "coinfan/core/ascii.hpp"
 #include "coinfan/upstream/client.hpp"
 
 #include <openssl/ssl.h>
@@ -432,7 +433,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
     message.set(http::field::host, url_.authority());
     bool has_user_agent = false;
     for (const auto& [name, value] : request.headers) {
-      has_user_agent = has_user_agent || iequals_ascii(name, "user-agent");
+      has_user_agent = has_user_agent || ascii::iequals(name, "user-agent");
       message.insert(name, value);
     }
     if (!has_user_agent) message.set(http::field::user_agent, user_agent_);

@@ -1,5 +1,7 @@
 #include "upstream/request_check.hpp"
 
+#include "coinfan/core/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string>
@@ -17,14 +19,6 @@ Error rejected(std::string why) {
 }
 
 }  // namespace
-
-bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           const auto lx = static_cast<unsigned char>(x >= 'A' && x <= 'Z' ? x + 32 : x);
-           const auto ly = static_cast<unsigned char>(y >= 'A' && y <= 'Z' ? y + 32 : y);
-           return lx == ly;
-         });
-}
 
 std::optional<Error> check_request(const Request& request) {
   static constexpr std::array<std::string_view, 7> kMethods = {"GET",    "HEAD",  "POST",   "PUT",
@@ -52,7 +46,7 @@ std::optional<Error> check_request(const Request& request) {
       return rejected("header name is not a token");
     }
     if (std::any_of(kReserved.begin(), kReserved.end(),
-                    [&](std::string_view reserved) { return iequals_ascii(name, reserved); })) {
+                    [&](std::string_view reserved) { return ascii::iequals(name, reserved); })) {
       // The name is a fixed token, safe to show; values never are.
       return rejected("header '" + name + "' is set by the client");
     }

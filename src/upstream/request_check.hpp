@@ -12,7 +12,5 @@ namespace coinfan::upstream {
 
 std::optional<Error> check_request(const Request& request);
 
-// ASCII case-insensitive comparison, as HTTP header names want.
-bool iequals_ascii(std::string_view a, std::string_view b) noexcept;
 
 }  // namespace coinfan::upstream

@@ -1,5 +1,6 @@
 #include <string>
 
+#include "coinfan/core/ascii.hpp"
 #include "coinfan/upstream/client.hpp"
 #include "upstream/request_check.hpp"
 
@@ -7,14 +8,14 @@ namespace coinfan::upstream {
 
 std::string Response::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (iequals_ascii(key, name)) return value;
+    if (ascii::iequals(key, name)) return value;
   }
   return {};
 }
 
 bool Response::has_header(std::string_view name) const {
   for (const auto& entry : headers) {
-    if (iequals_ascii(entry.first, name)) return true;
+    if (ascii::iequals(entry.first, name)) return true;
   }
   return false;
 }

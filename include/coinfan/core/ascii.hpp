@@ -1,22 +1,28 @@
 #pragma once
-// ASCII-only text helpers (HTTP header names, auth schemes): no locale, no allocation.
+// ASCII-only case handling for protocol tokens (header names, schemes, status words, hosts):
+// never locale-dependent, never touching bytes above 0x7F.
 
-#include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace coinfan::ascii {
 
-constexpr char to_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
+constexpr char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Equal when they differ at most in the case of ASCII letters.
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
+// True when `a` and `b` are equal ignoring ASCII case.
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (to_lower(a[i]) != to_lower(b[i])) return false;
   }
   return true;
+}
+
+// `text` with ASCII letters lowered.
+inline std::string lowered(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = to_lower(c);
+  return out;
 }
 
 }  // namespace coinfan::ascii

@@ -1,6 +1,6 @@
 #include "gateways/ccpayment_v1/signer.hpp"
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 
 namespace coinfan::gateways::ccpayment_v1 {
 namespace {
@@ -11,7 +11,7 @@ Result<std::string> sha256_of(const Credentials& credentials, std::string_view t
   message.reserve(credentials.app_id.size() + credentials.app_secret.size() + timestamp.size() +
                   body.size());
   message.append(credentials.app_id).append(credentials.app_secret).append(timestamp).append(body);
-  return sha256_hex(message);
+  return hash::sha256_hex(message);
 }
 
 bool is_digits(std::string_view text) noexcept {
@@ -62,7 +62,7 @@ Result<std::monostate> verify_response_signature(const Credentials& credentials,
   }
   auto expected = sha256_of(credentials, signature.timestamp, raw_body);
   if (!expected) return std::move(expected).error();
-  if (!constant_time_equal(*expected, received)) {
+  if (!hash::constant_time_equal(*expected, received)) {
     return make_error(ErrorCode::bad_signature,
                       "response signature does not verify; the body may have been tampered with");
   }

@@ -4,7 +4,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "sim/ccpayment_backend.hpp"
 #include "sim/sim_util.hpp"
 
@@ -23,7 +23,7 @@ constexpr std::string_view generic_message = "service err, please try again";
 // appId + appSecret + Timestamp + body.
 Result<std::string> signature(const CcpaymentV1Account& account, std::string_view timestamp,
                               std::string_view body) {
-  return gateways::sha256_hex(account.app_id + account.app_secret + std::string(timestamp) + std::string(body));
+  return hash::sha256_hex(account.app_id + account.app_secret + std::string(timestamp) + std::string(body));
 }
 
 void write_coin(JsonWriter& out, const CcpaymentV1Coin& coin) {
@@ -57,7 +57,7 @@ Reply CcpaymentV1Provider::handle(const SimRequest& request) {
     return reject(rejection->code, rejection->message);
   }
   const auto expected = signature(account_, headers.timestamp, request.body);
-  if (!expected || !gateways::constant_time_equal(*expected, headers.sign)) {
+  if (!expected || !hash::constant_time_equal(*expected, headers.sign)) {
     return reject(code_bad_signature, "signature verification failed");
   }
 

@@ -1,6 +1,6 @@
 #include "gateways/ccpayment_v2/signer.hpp"
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 
 namespace coinfan::gateways::ccpayment_v2 {
 
@@ -9,7 +9,7 @@ Result<std::string> sign(const Credentials& credentials, std::string_view timest
   std::string message;
   message.reserve(credentials.app_id.size() + timestamp.size() + body.size());
   message.append(credentials.app_id).append(timestamp).append(body);
-  return hmac_sha256_hex(credentials.app_secret, message);
+  return hash::hmac_sha256_hex(credentials.app_secret, message);
 }
 
 }  // namespace coinfan::gateways::ccpayment_v2

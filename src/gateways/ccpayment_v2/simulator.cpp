@@ -8,7 +8,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "sim/ccpayment_backend.hpp"
 #include "sim/sim_util.hpp"
 
@@ -35,7 +35,7 @@ constexpr unsigned quote_places = 16;   // the documents' quotes: "3.67901006556
 // appId + Timestamp + body.
 Result<std::string> signature(const CcpaymentV2Account& account, std::string_view timestamp,
                               std::string_view body) {
-  return gateways::hmac_sha256_hex(account.app_secret, account.app_id + std::string(timestamp) + std::string(body));
+  return hash::hmac_sha256_hex(account.app_secret, account.app_id + std::string(timestamp) + std::string(body));
 }
 
 // {"code":10000,"msg":"success","data":{...}} with the data members `write(out)` adds.
@@ -842,7 +842,7 @@ Reply CcpaymentV2Provider::handle(const SimRequest& request) {
   }
   std::lock_guard lock(mutex_);
   const auto expected = signature(state_->account, headers.timestamp, request.body);
-  if (!expected || !gateways::constant_time_equal(*expected, headers.sign)) {
+  if (!expected || !hash::constant_time_equal(*expected, headers.sign)) {
     return failure(code_bad_signature, "signature verification failed");
   }
   json::value storage;

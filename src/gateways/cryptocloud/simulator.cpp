@@ -6,7 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include "coinfan/core/ascii.hpp"
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "sim/sim_util.hpp"
 
 namespace coinfan::sim {
@@ -138,7 +138,7 @@ std::string make_cryptocloud_api_key(std::string_view shop_id, std::string_view 
       .end_object();
   const std::string signing_input = detail::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
                                     detail::base64url_encode(payload.text());
-  const auto mac = gateways::hmac_sha256_hex(secret, signing_input);
+  const auto mac = hash::hmac_sha256_hex(secret, signing_input);
   const auto bytes = mac ? detail::hex_to_bytes(*mac) : std::nullopt;
   return signing_input + "." + detail::base64url_encode(bytes.value_or(std::string(32, '\0')));
 }
@@ -176,7 +176,7 @@ Reply CryptoCloudProvider::handle(const SimRequest& request) {
   if (const auto problem = jwt_shape_problem(key)) return authentication_failed(*problem);
 
   std::lock_guard lock(mutex_);
-  if (!gateways::constant_time_equal(key, account_.api_key)) {
+  if (!hash::constant_time_equal(key, account_.api_key)) {
     return authentication_failed("Signature verification failed");
   }
   if (const auto exp = jwt_exp(key); exp && *exp <= detail::unix_seconds(now())) {

@@ -4,7 +4,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "sim/sim_util.hpp"
 
 namespace coinfan::sim {
@@ -41,7 +41,7 @@ std::string make_access_token(const KunaAccount& account, std::int64_t issued_at
       .end_object();
   std::string signature;
   for (int i = 0; i < 8; ++i) {
-    const auto digest = gateways::sha256_hex(token_id + ":" + std::to_string(i));
+    const auto digest = hash::sha256_hex(token_id + ":" + std::to_string(i));
     const auto bytes = digest ? detail::hex_to_bytes(*digest) : std::nullopt;
     signature += bytes.value_or(std::string(32, '\x5a'));
   }
@@ -76,9 +76,9 @@ Reply KunaProvider::login(const SimRequest& request) {
   }
 
   std::lock_guard lock(mutex_);
-  const bool valid = gateways::constant_time_equal(*merchant_id, account_.merchant_id) &&
-                     gateways::constant_time_equal(std::string_view(email->get_string()), account_.email) &&
-                     gateways::constant_time_equal(std::string_view(password->get_string()), account_.password);
+  const bool valid = hash::constant_time_equal(*merchant_id, account_.merchant_id) &&
+                     hash::constant_time_equal(std::string_view(email->get_string()), account_.email) &&
+                     hash::constant_time_equal(std::string_view(password->get_string()), account_.password);
   if (!valid) return unauthorized("Invalid credentials");
 
   const auto now = this->now();
@@ -102,7 +102,7 @@ Reply KunaProvider::balance(const SimRequest& request) {
     if (status == TokenStore::Status::unknown) return unauthorized("Unauthorized");
     if (status == TokenStore::Status::expired) return unauthorized("Token has expired");
   } else if (const auto api_key = request.header("api-key")) {
-    if (account_.api_key.empty() || !gateways::constant_time_equal(*api_key, account_.api_key)) {
+    if (account_.api_key.empty() || !hash::constant_time_equal(*api_key, account_.api_key)) {
       return unauthorized("Invalid API key");
     }
   } else {

@@ -1,6 +1,6 @@
 #include "gateways/trubit/simulator.hpp"
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "sim/sim_util.hpp"
 
 namespace coinfan::sim {
@@ -59,7 +59,7 @@ Reply TruBitProvider::handle(const SimRequest& request) {
 Reply TruBitProvider::generate_token(const SimRequest& request) {
   std::lock_guard lock(mutex_);
   const auto api_key = request.header("X-BH-APIKEY");
-  if (!api_key || api_key->empty() || !gateways::constant_time_equal(*api_key, account_.api_key)) {
+  if (!api_key || api_key->empty() || !hash::constant_time_equal(*api_key, account_.api_key)) {
     return detail::code_reply(-5033, "Not an API user", 401);
   }
   const auto timestamp_text = request.query_param("timestamp");
@@ -73,8 +73,8 @@ Reply TruBitProvider::generate_token(const SimRequest& request) {
   if (detail::outside_window(*timestamp, detail::unix_millis(now), timestamp_window.count())) {
     return detail::code_reply(-1021, "Timestamp for this request is outside of the recvWindow.", 400);
   }
-  const auto expected = gateways::hmac_sha256_hex(account_.api_secret, query_without_signature(request.query));
-  if (!expected || !gateways::constant_time_equal(*expected, *signature)) {
+  const auto expected = hash::hmac_sha256_hex(account_.api_secret, query_without_signature(request.query));
+  if (!expected || !hash::constant_time_equal(*expected, *signature)) {
     return detail::code_reply(-1022, "Signature for this request is not valid.", 400);
   }
   const std::string token = tokens_.unique_id(16);

@@ -9,7 +9,7 @@
 #include <regex>
 #include <set>
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "support/http_test_client.hpp"
 #include "support/process.hpp"
 
@@ -164,8 +164,8 @@ TEST(CoinfanBinary, ApiKeysGuardV1ButNotOperations) {
     // The keys' digests are computed here so the test does not hard-code hashes.
     std::ifstream in(path);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    text.replace(text.find("SHA_OF_READER"), 13, *gateways::sha256_hex("reader-key"));
-    text.replace(text.find("SHA_OF_DASHKEY"), 14, *gateways::sha256_hex("dash-key"));
+    text.replace(text.find("SHA_OF_READER"), 13, *hash::sha256_hex("reader-key"));
+    text.replace(text.find("SHA_OF_DASHKEY"), 14, *hash::sha256_hex("dash-key"));
     std::ofstream(path) << text;
   }
   ChildProcess child(COINFAN_BINARY, {"--config", path});

@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "coinfan/http/auth.hpp"
 
 namespace coinfan::http {
 namespace {
 
 config::ApiKey key(std::string name, std::string_view secret, std::vector<std::string> scopes) {
-  return {std::move(name), *gateways::sha256_hex(secret), std::move(scopes)};
+  return {std::move(name), *hash::sha256_hex(secret), std::move(scopes)};
 }
 
 Request with_header(std::string name, std::string value) {

@@ -6,7 +6,7 @@
 #include <cctype>
 #include <random>
 
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 #include "coinfan/records/cursor.hpp"
 
 namespace coinfan::records {
@@ -104,7 +104,7 @@ TEST(CursorCodec, AuthenticatedGarbageIsParsedSafely) {
     body[0] = cursor_version;
     if (round % 3 == 0 && body.size() > 17) body[17] = static_cast<std::uint8_t>(random() % 4);  // plausible count
     const std::string_view message(reinterpret_cast<const char*>(body.data()), body.size());
-    auto hex = gateways::hmac_sha256_hex(key, message);
+    auto hex = hash::hmac_sha256_hex(key, message);
     ASSERT_TRUE(hex.ok());
     for (std::size_t i = 0; i < 16; ++i) body.push_back(static_cast<std::uint8_t>(std::stoi(hex->substr(2 * i, 2), nullptr, 16)));
     auto decoded = codec.decode(base64url_encode(body));

@@ -1,6 +1,7 @@
 #pragma once
-// Hashing primitives shared by the gateway signers. OpenSSL stays behind this header so that
-// pure code and tests never see its types.
+// Hashing primitives: the gateway signers, the simulators, caller API keys and record cursors
+// use them. OpenSSL stays behind this header (its one implementation file is compiled outside
+// the pure domain library), so pure code and tests never see its types.
 
 #include <cstdint>
 #include <span>
@@ -9,7 +10,7 @@
 
 #include "coinfan/core/error.hpp"
 
-namespace coinfan::gateways {
+namespace coinfan::hash {
 
 // Lowercase hex of arbitrary bytes.
 std::string to_hex_lower(std::span<const std::uint8_t> bytes);
@@ -24,4 +25,7 @@ Result<std::string> hmac_sha256_hex(std::string_view key, std::string_view messa
 // every signature here is 64 hex characters).
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
-}  // namespace coinfan::gateways
+// `count` bytes from the operating system's CSPRNG (through OpenSSL); internal error if it fails.
+Result<std::string> random_bytes(std::size_t count);
+
+}  // namespace coinfan::hash

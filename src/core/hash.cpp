@@ -1,14 +1,16 @@
-#include "coinfan/gateways/crypto.hpp"
+#include "coinfan/core/hash.hpp"
 
 #include <array>
+#include <limits>
 #include <memory>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 
-namespace coinfan::gateways {
+namespace coinfan::hash {
 namespace {
 
 // Fetched once: an explicit fetch per call costs a lock and a lookup in OpenSSL 3.
@@ -83,4 +85,13 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace coinfan::gateways
+Result<std::string> random_bytes(std::size_t count) {
+  std::string out(count, '\0');
+  if (count > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(count)) != 1) {
+    return make_error(ErrorCode::internal, "the random number generator failed");
+  }
+  return out;
+}
+
+}  // namespace coinfan::hash

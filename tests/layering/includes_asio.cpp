@@ -1,0 +1,2 @@
+// Must not build: Asio in the pure domain library.
+#include <boost/asio/awaitable.hpp>

@@ -1,0 +1,2 @@
+// Must not build: Beast in the pure domain library.
+#include <boost/beast/http/message.hpp>

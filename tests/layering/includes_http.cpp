@@ -1,0 +1,2 @@
+// Must not build: the HTTP layer in the pure domain library.
+#include "coinfan/http/message.hpp"

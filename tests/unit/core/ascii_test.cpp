@@ -1,0 +1,27 @@
+#include "coinfan/core/ascii.hpp"
+
+#include <gtest/gtest.h>
+
+namespace coinfan::ascii {
+namespace {
+
+TEST(Ascii, IequalsIgnoresAsciiCaseOnly) {
+  EXPECT_TRUE(iequals("Content-Length", "content-LENGTH"));
+  EXPECT_TRUE(iequals("", ""));
+  EXPECT_FALSE(iequals("Host", "Hosts"));
+  EXPECT_FALSE(iequals("a", "b"));
+  // '[' (0x5B) and '{' (0x7B) differ by 0x20 like a case pair but are not letters.
+  EXPECT_FALSE(iequals("[", "{"));
+  // Bytes above 0x7F are compared exactly, whatever the locale.
+  EXPECT_FALSE(iequals("\xC4", "\xE4"));
+}
+
+TEST(Ascii, LoweredLowersOnlyAsciiLetters) {
+  EXPECT_EQ(lowered("API.Example.COM"), "api.example.com");
+  EXPECT_EQ(lowered("@[Z]\xC4"), "@[z]\xC4");
+  EXPECT_EQ(to_lower('Q'), 'q');
+  EXPECT_EQ(to_lower('1'), '1');
+}
+
+}  // namespace
+}  // namespace coinfan::ascii
