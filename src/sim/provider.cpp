@@ -1,5 +1,7 @@
 #include "coinfan/sim/provider.hpp"
 
+#include <algorithm>
+
 #include "coinfan/core/ascii.hpp"
 #include "sim/sim_util.hpp"
 
@@ -26,13 +28,23 @@ std::string form_decode(std::string_view text) {
   return out;
 }
 
+// The value of the first header named `name` (ASCII case-insensitive), or nullptr.
+template <typename Headers>
+auto find_header(Headers& headers, std::string_view name) -> decltype(&headers.front().second) {
+  const auto it = std::find_if(headers.begin(), headers.end(),
+                               [&](const auto& header) { return ascii::iequals(header.first, name); });
+  return it == headers.end() ? nullptr : &it->second;
+}
+
+std::optional<std::string_view> view_of(const std::string* value) {
+  if (!value) return std::nullopt;
+  return std::string_view(*value);
+}
+
 }  // namespace
 
 std::optional<std::string_view> SimRequest::header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (ascii::iequals(key, name)) return std::string_view(value);
-  }
-  return std::nullopt;
+  return view_of(find_header(headers, name));
 }
 
 std::optional<std::string> SimRequest::query_param(std::string_view name) const {
@@ -50,20 +62,15 @@ std::optional<std::string> SimRequest::query_param(std::string_view name) const 
 }
 
 void Reply::set_header(std::string name, std::string value) {
-  for (auto& [key, existing] : headers) {
-    if (ascii::iequals(key, name)) {
-      existing = std::move(value);
-      return;
-    }
+  if (auto* existing = find_header(headers, name)) {
+    *existing = std::move(value);
+  } else {
+    headers.emplace_back(std::move(name), std::move(value));
   }
-  headers.emplace_back(std::move(name), std::move(value));
 }
 
 std::optional<std::string_view> Reply::header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (ascii::iequals(key, name)) return std::string_view(value);
-  }
-  return std::nullopt;
+  return view_of(find_header(headers, name));
 }
 
 void Provider::set_clock(SystemClock clock) {
