@@ -392,23 +392,38 @@ void write_quote(JsonWriter& out, std::int64_t coin_in, std::int64_t coin_out,
       .member("netAmountOut", quote.net_amount_out.to_string());
 }
 
-// Records sorted newest first (creation time, then arrival order), filtered, paged by 20 from
-// the record named by `next_id`; writes {"records":[...],"nextId":"..."}.
+// What both record lists take besides their own filters: a creation-time range and where the
+// page starts.
+struct PageQuery {
+  std::optional<std::int64_t> start_at, end_at;  // Unix seconds, inclusive
+  std::optional<std::string> next_id;            // the first record of the page
+
+  bool contains(sys_seconds time) const {
+    const auto seconds = time.time_since_epoch().count();
+    return (!start_at || seconds >= *start_at) && (!end_at || seconds <= *end_at);
+  }
+};
+
+// The records `match` keeps and `page` covers, newest first (creation time, then arrival order),
+// paged by 20 from the record named by next_id; writes {"records":[...],"nextId":"..."}.
 template <typename Stored, typename Match, typename Write>
-Reply list_page(const std::vector<Stored>& stored, const std::optional<std::string>& next_id,
-                Match match, Write write) {
+Reply list_page(const std::vector<Stored>& stored, const PageQuery& page, Match match, Write write,
+                const State& state) {
+  if (page.start_at && page.end_at && *page.start_at > *page.end_at) {
+    return failure(code_invalid_argument, "invalid argument: startAt is after endAt");
+  }
   std::vector<const Stored*> selected;
   for (const auto& item : stored) {
-    if (match(item.record)) selected.push_back(&item);
+    if (match(item.record) && page.contains(item.record.created_at)) selected.push_back(&item);
   }
   std::sort(selected.begin(), selected.end(), [](const Stored* a, const Stored* b) {
     if (a->record.created_at != b->record.created_at) return a->record.created_at > b->record.created_at;
     return a->sequence > b->sequence;
   });
   std::size_t begin = 0;
-  if (next_id) {
+  if (page.next_id) {
     const auto it = std::find_if(selected.begin(), selected.end(),
-                                 [&](const Stored* s) { return s->record.record_id == *next_id; });
+                                 [&](const Stored* s) { return s->record.record_id == *page.next_id; });
     if (it == selected.end()) {
       return failure(code_invalid_argument, "invalid argument: nextId does not continue this query");
     }
@@ -417,16 +432,9 @@ Reply list_page(const std::vector<Stored>& stored, const std::optional<std::stri
   const std::size_t end = std::min(selected.size(), begin + CcpaymentV2Provider::page_size);
   return success([&](JsonWriter& out) {
     out.key("records").begin_array();
-    for (std::size_t i = begin; i < end; ++i) write(out, selected[i]->record);
+    for (std::size_t i = begin; i < end; ++i) write(out, state, selected[i]->record);
     out.end_array().member("nextId", end < selected.size() ? selected[end]->record.record_id : std::string());
   });
-}
-
-bool in_range(sys_seconds time, std::optional<std::int64_t> start_at, std::optional<std::int64_t> end_at) {
-  const auto seconds = time.time_since_epoch().count();
-  if (start_at && seconds < *start_at) return false;
-  if (end_at && seconds > *end_at) return false;
-  return true;
 }
 
 // The record of `user_id`'s swap at `at` under quote `q` (the order executed, so it arrived too).
@@ -483,8 +491,8 @@ class Call {
   // {"record": <record>} for the record found, or 11003.
   template <typename Record, typename Write>
   Reply record_reply(const Record* record, Write write);
-  // The [startAt, endAt] filter of the list methods; false when startAt is after endAt.
-  bool read_range(std::optional<std::int64_t>& start_at, std::optional<std::int64_t>& end_at);
+  // startAt, endAt and nextId, in that order.
+  PageQuery read_page() { return {args_.integer("startAt"), args_.integer("endAt"), args_.text("nextId")}; }
 
   const CcpaymentV2Provider& provider_;
   State& state_;
@@ -539,12 +547,6 @@ template <typename Record, typename Write>
 Reply Call::record_reply(const Record* record, Write write) {
   if (!record) return failure(code_not_found, "record not found");
   return success([&](JsonWriter& out) { write(out.key("record"), state_, *record); });
-}
-
-bool Call::read_range(std::optional<std::int64_t>& start_at, std::optional<std::int64_t>& end_at) {
-  start_at = args_.integer("startAt");
-  end_at = args_.integer("endAt");
-  return !(start_at && end_at && *start_at > *end_at);
 }
 
 // --- balances ---------------------------------------------------------------------------------
@@ -657,19 +659,13 @@ Reply Call::get_user_transfer_record_list() {
   const auto coin_id = args_.integer("coinId");
   const auto from = args_.text("fromUserId");
   const auto to = args_.text("toUserId");
-  std::optional<std::int64_t> start_at, end_at;
-  const bool range_ok = read_range(start_at, end_at);
-  const auto next_id = args_.text("nextId");
+  const auto page = read_page();
   if (!args_.ok()) return args_.error_reply();
   if (!from && !to) return failure(code_invalid_argument, "invalid argument: fromUserId or toUserId is required");
-  if (!range_ok) return failure(code_invalid_argument, "invalid argument: startAt is after endAt");
-  return list_page(
-      state_.transfers.stored, next_id,
-      [&](const CcpaymentV2TransferRecord& r) {
-        return (!coin_id || r.coin_id == *coin_id) && (!from || r.from_user_id == *from) &&
-               (!to || r.to_user_id == *to) && in_range(r.created_at, start_at, end_at);
-      },
-      [&](JsonWriter& out, const CcpaymentV2TransferRecord& r) { write_transfer(out, state_, r); });
+  const auto match = [&](const CcpaymentV2TransferRecord& r) {
+    return (!coin_id || r.coin_id == *coin_id) && (!from || r.from_user_id == *from) && (!to || r.to_user_id == *to);
+  };
+  return list_page(state_.transfers.stored, page, match, write_transfer, state_);
 }
 
 // --- swaps ------------------------------------------------------------------------------------
@@ -737,25 +733,19 @@ Reply Call::get_user_swap_record_list() {
   const auto user_id = args_.text("userId");
   const auto coin_in = args_.integer("coinIdIn");
   const auto coin_out = args_.integer("coinIdOut");
-  std::optional<std::int64_t> start_at, end_at;
-  const bool range_ok = read_range(start_at, end_at);
-  const auto next_id = args_.text("nextId");
+  const auto page = read_page();
   if (!args_.ok()) return args_.error_reply();
   if (record_ids.size() > CcpaymentV2Provider::max_ids || order_ids.size() > CcpaymentV2Provider::max_ids) {
     return failure(code_too_many_items, "too many items: at most 100 ids");
   }
-  if (!range_ok) return failure(code_invalid_argument, "invalid argument: startAt is after endAt");
   const std::unordered_set<std::string> record_set(record_ids.begin(), record_ids.end());
   const std::unordered_set<std::string> order_set(order_ids.begin(), order_ids.end());
-  return list_page(
-      state_.swaps.stored, next_id,
-      [&](const CcpaymentV2SwapRecord& r) {
-        return (record_set.empty() || record_set.contains(r.record_id)) &&
-               (order_set.empty() || order_set.contains(r.order_id)) && (!user_id || r.user_id == *user_id) &&
-               (!coin_in || r.coin_id_in == *coin_in) && (!coin_out || r.coin_id_out == *coin_out) &&
-               in_range(r.created_at, start_at, end_at);
-      },
-      [&](JsonWriter& out, const CcpaymentV2SwapRecord& r) { write_swap(out, state_, r); });
+  const auto match = [&](const CcpaymentV2SwapRecord& r) {
+    return (record_set.empty() || record_set.contains(r.record_id)) &&
+           (order_set.empty() || order_set.contains(r.order_id)) && (!user_id || r.user_id == *user_id) &&
+           (!coin_in || r.coin_id_in == *coin_in) && (!coin_out || r.coin_id_out == *coin_out);
+  };
+  return list_page(state_.swaps.stored, page, match, write_swap, state_);
 }
 
 // --- deposits ---------------------------------------------------------------------------------
