@@ -1,17 +1,13 @@
 #include "coinfan/sim/provider.hpp"
 
+#include <algorithm>
+
+#include "coinfan/core/ascii.hpp"
 #include "sim/sim_util.hpp"
 
 namespace coinfan::sim {
 
 namespace {
-
-int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // application/x-www-form-urlencoded value: '+' is a space, %XX a byte; a bad escape is kept.
 std::string form_decode(std::string_view text) {
@@ -21,9 +17,9 @@ std::string form_decode(std::string_view text) {
     const char c = text[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
-               hex_digit(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
+    } else if (c == '%' && i + 2 < text.size() && detail::hex_digit(text[i + 1]) >= 0 &&
+               detail::hex_digit(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(detail::hex_digit(text[i + 1]) * 16 + detail::hex_digit(text[i + 2])));
       i += 2;
     } else {
       out.push_back(c);
@@ -32,13 +28,23 @@ std::string form_decode(std::string_view text) {
   return out;
 }
 
+// The value of the first header named `name` (ASCII case-insensitive), or nullptr.
+template <typename Headers>
+auto find_header(Headers& headers, std::string_view name) -> decltype(&headers.front().second) {
+  const auto it = std::find_if(headers.begin(), headers.end(),
+                               [&](const auto& header) { return ascii::iequals(header.first, name); });
+  return it == headers.end() ? nullptr : &it->second;
+}
+
+std::optional<std::string_view> view_of(const std::string* value) {
+  if (!value) return std::nullopt;
+  return std::string_view(*value);
+}
+
 }  // namespace
 
 std::optional<std::string_view> SimRequest::header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (detail::iequals(key, name)) return std::string_view(value);
-  }
-  return std::nullopt;
+  return view_of(find_header(headers, name));
 }
 
 std::optional<std::string> SimRequest::query_param(std::string_view name) const {
@@ -56,20 +62,15 @@ std::optional<std::string> SimRequest::query_param(std::string_view name) const 
 }
 
 void Reply::set_header(std::string name, std::string value) {
-  for (auto& [key, existing] : headers) {
-    if (detail::iequals(key, name)) {
-      existing = std::move(value);
-      return;
-    }
+  if (auto* existing = find_header(headers, name)) {
+    *existing = std::move(value);
+  } else {
+    headers.emplace_back(std::move(name), std::move(value));
   }
-  headers.emplace_back(std::move(name), std::move(value));
 }
 
 std::optional<std::string_view> Reply::header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (detail::iequals(key, name)) return std::string_view(value);
-  }
-  return std::nullopt;
+  return view_of(find_header(headers, name));
 }
 
 void Provider::set_clock(SystemClock clock) {

@@ -5,6 +5,8 @@
 #include <limits>
 #include <random>
 
+#include <boost/json/parse.hpp>
+
 namespace coinfan::sim::detail {
 
 // --- JsonWriter -----------------------------------------------------------------------------
@@ -20,31 +22,23 @@ void JsonWriter::before_value() {
   }
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::open(char bracket) {
   before_value();
-  out_.push_back('{');
+  out_.push_back(bracket);
   has_items_.push_back(false);
   return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
-  out_.push_back('}');
+JsonWriter& JsonWriter::close(char bracket) {
+  out_.push_back(bracket);
   if (!has_items_.empty()) has_items_.pop_back();
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_array() {
-  before_value();
-  out_.push_back('[');
-  has_items_.push_back(false);
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  out_.push_back(']');
-  if (!has_items_.empty()) has_items_.pop_back();
-  return *this;
-}
+JsonWriter& JsonWriter::begin_object() { return open('{'); }
+JsonWriter& JsonWriter::end_object() { return close('}'); }
+JsonWriter& JsonWriter::begin_array() { return open('['); }
+JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   before_value();
@@ -110,26 +104,65 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-// --- base64url / hex --------------------------------------------------------------------------
+// --- replies ----------------------------------------------------------------------------------
 
-namespace {
+Reply json_reply(std::string body, unsigned status) {
+  Reply reply;
+  reply.status = status;
+  reply.body = std::move(body);
+  return reply;
+}
 
-int hex_value(char c) noexcept {
+Reply json_reply(JsonWriter& out, unsigned status) { return json_reply(out.take(), status); }
+
+Reply text_reply(unsigned status, std::string content_type, std::string body) {
+  Reply reply = json_reply(std::move(body), status);
+  reply.content_type = std::move(content_type);
+  return reply;
+}
+
+Reply code_reply(std::int64_t code, std::string_view message, unsigned status) {
+  JsonWriter out;
+  out.begin_object().member_integer("code", code).member("msg", message).end_object();
+  return json_reply(out, status);
+}
+
+JsonWriter code_envelope(std::int64_t code, std::string_view message) {
+  JsonWriter out;
+  out.begin_object().member_integer("code", code).member("msg", message).key("data");
+  return out;
+}
+
+Reply finish_envelope(JsonWriter& out) {
+  out.end_object();
+  return json_reply(out);
+}
+
+// --- requests ---------------------------------------------------------------------------------
+
+const boost::json::object* parse_object(std::string_view body, boost::json::value& storage) {
+  boost::json::error_code ec;
+  storage = boost::json::parse(body, ec);
+  if (ec || !storage.is_object()) return nullptr;
+  return &storage.get_object();
+}
+
+// --- hex ----------------------------------------------------------------------------------------
+
+int hex_digit(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
-}  // namespace
-
 std::optional<std::string> hex_to_bytes(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
   std::string out;
   out.reserve(hex.size() / 2);
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = hex_value(hex[i]);
-    const int lo = hex_value(hex[i + 1]);
+    const int hi = hex_digit(hex[i]);
+    const int lo = hex_digit(hex[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out.push_back(static_cast<char>((hi << 4) | lo));
   }
@@ -149,18 +182,6 @@ std::optional<std::int64_t> parse_digits(std::string_view text) {
     value = value * 10 + (c - '0');
   }
   return value;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 std::string utc_compact(std::chrono::sys_seconds time) {

@@ -19,10 +19,10 @@
 #include "coinfan/aggregate/merge.hpp"
 #include "coinfan/aggregate/views.hpp"
 #include "coinfan/gateways/gateway.hpp"
-#include "coinfan/sim/ccpayment_v2.hpp"
-#include "coinfan/sim/cryptocloud.hpp"
 #include "coinfan/sim/demo.hpp"
 #include "coinfan/sim/simulator.hpp"
+#include "gateways/ccpayment_v2/simulator.hpp"
+#include "gateways/cryptocloud/simulator.hpp"
 #include "support/http_test_client.hpp"
 #include "support/test_server.hpp"
 

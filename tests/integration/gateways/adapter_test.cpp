@@ -12,13 +12,13 @@
 #include <thread>
 
 #include "coinfan/gateways/gateway.hpp"
-#include "coinfan/sim/ccpayment_v1.hpp"
-#include "coinfan/sim/ccpayment_v2.hpp"
-#include "coinfan/sim/cryptocloud.hpp"
 #include "coinfan/sim/demo.hpp"
-#include "coinfan/sim/kuna.hpp"
 #include "coinfan/sim/simulator.hpp"
-#include "coinfan/sim/trubit.hpp"
+#include "gateways/ccpayment_v1/simulator.hpp"
+#include "gateways/ccpayment_v2/simulator.hpp"
+#include "gateways/cryptocloud/simulator.hpp"
+#include "gateways/kuna/simulator.hpp"
+#include "gateways/trubit/simulator.hpp"
 
 namespace coinfan::gateways {
 namespace {

@@ -19,9 +19,8 @@
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/http/server.hpp"
 #include "coinfan/records/service.hpp"
-#include "coinfan/sim/ccpayment_v2.hpp"
-#include "coinfan/sim/demo.hpp"
 #include "coinfan/sim/simulator.hpp"
+#include "gateways/ccpayment_v2/simulator.hpp"
 #include "support/http_test_client.hpp"
 
 namespace coinfan::records::records_api_test {

@@ -6,8 +6,10 @@
 
 #include <thread>
 
-#include "coinfan/sim/demo.hpp"
 #include "gateways/ccpayment_v1/signer.hpp"
+#include "gateways/ccpayment_v1/simulator.hpp"
+#include "gateways/ccpayment_v2/simulator.hpp"
+#include "gateways/trubit/simulator.hpp"
 #include "integration/sim/requests.hpp"
 #include "integration/sim/sim_http.hpp"
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "coinfan/sim/ccpayment_v1.hpp"
-#include "coinfan/sim/ccpayment_v2.hpp"
+#include "gateways/ccpayment_v1/simulator.hpp"
+#include "gateways/ccpayment_v2/simulator.hpp"
 #include "gateways/ccpayment_v1/signer.hpp"
 #include "gateways/ccpayment_v2/signer.hpp"
 #include "gateways/trubit/signer.hpp"

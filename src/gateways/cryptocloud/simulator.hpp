@@ -21,6 +21,7 @@
 // HTTP 400 (the shape a third-party SDK shows; unverified).
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -94,5 +95,11 @@ class CryptoCloudProvider final : public Provider {
   mutable std::mutex mutex_;
   CryptoCloudAccount account_;
 };
+
+// --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
+
+CryptoCloudAccount demo_cryptocloud_account();
+// A provider with the demo account (`now` is unused: no generated history here).
+std::shared_ptr<Provider> make_demo_cryptocloud(std::chrono::system_clock::time_point now);
 
 }  // namespace coinfan::sim

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "coinfan/core/types.hpp"
-#include "coinfan/sim/demo.hpp"
+#include "gateways/ccpayment_v2/simulator.hpp"
 #include "integration/sim/requests.hpp"
 #include "integration/sim/sim_http.hpp"
 

@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 
 #include "coinfan/core/json.hpp"
-#include "coinfan/sim/demo.hpp"
+#include "gateways/cryptocloud/simulator.hpp"
 #include "integration/sim/sim_http.hpp"
 
 namespace coinfan::sim {

@@ -1,10 +1,11 @@
-#include "coinfan/sim/cryptocloud.hpp"
+#include "gateways/cryptocloud/simulator.hpp"
 
 #include <stdexcept>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "coinfan/core/ascii.hpp"
 #include "coinfan/core/hash.hpp"
 #include "sim/sim_util.hpp"
 
@@ -18,10 +19,7 @@ using detail::JsonWriter;
 Reply detail_reply(unsigned status, std::string_view detail_text) {
   JsonWriter out;
   out.begin_object().member("detail", detail_text).end_object();
-  Reply reply;
-  reply.status = status;
-  reply.body = out.take();
-  return reply;
+  return detail::json_reply(out, status);
 }
 
 Reply authentication_failed(std::string_view detail_text) {
@@ -68,10 +66,10 @@ std::optional<std::int64_t> jwt_exp(std::string_view token) {
   if (first_dot == std::string_view::npos || last_dot == first_dot) return std::nullopt;
   const auto payload = detail::base64url_decode(token.substr(first_dot + 1, last_dot - first_dot - 1));
   if (!payload) return std::nullopt;
-  json::error_code ec;
-  const auto value = json::parse(*payload, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  const auto* exp = value.get_object().if_contains("exp");
+  json::value storage;
+  const auto* claims = detail::parse_object(*payload, storage);
+  if (!claims) return std::nullopt;
+  const auto* exp = claims->if_contains("exp");
   if (!exp || !exp->is_int64()) return std::nullopt;
   return exp->get_int64();
 }
@@ -152,13 +150,10 @@ CryptoCloudProvider::CryptoCloudProvider(CryptoCloudAccount account)
 
 Reply CryptoCloudProvider::handle(const SimRequest& request) {
   if (request.path != balance_all_path) {
-    Reply reply;
-    reply.status = 404;
-    reply.content_type = "text/html";
-    reply.body =
+    return detail::text_reply(
+        404, "text/html",
         "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n"
-        "  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n";
-    return reply;
+        "  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n");
   }
   if (request.method != "POST") {
     Reply reply = detail_reply(405, "Method \"" + request.method + "\" not allowed.");
@@ -172,7 +167,7 @@ Reply CryptoCloudProvider::handle(const SimRequest& request) {
   std::string_view value = *authorization;
   const auto space = value.find(' ');
   const std::string_view scheme = value.substr(0, space);
-  if (!detail::iequals(scheme, "Token")) return authentication_failed("Authentication credentials were not provided.");
+  if (!ascii::iequals(scheme, "Token")) return authentication_failed("Authentication credentials were not provided.");
   const std::string_view key = space == std::string_view::npos ? std::string_view() : value.substr(space + 1);
   if (key.empty()) return authentication_failed("Invalid token header. No credentials provided.");
   if (key.find(' ') != std::string_view::npos) {
@@ -192,9 +187,7 @@ Reply CryptoCloudProvider::handle(const SimRequest& request) {
   out.begin_object().member("status", "success").key("result").begin_array();
   for (const auto& balance : account_.balances) write_balance(out, balance);
   out.end_array().end_object();
-  Reply reply;
-  reply.body = out.take();
-  return reply;
+  return detail::json_reply(out);
 }
 
 Reply CryptoCloudProvider::error_reply(std::string_view code, std::string_view message,
@@ -207,10 +200,7 @@ Reply CryptoCloudProvider::error_reply(std::string_view code, std::string_view m
       .member(code.empty() ? std::string_view("error") : code, message.empty() ? std::string_view("Internal error") : message)
       .end_object()
       .end_object();
-  Reply reply;
-  reply.status = status != 0 ? status : 400;
-  reply.body = out.take();
-  return reply;
+  return detail::json_reply(out, status != 0 ? status : 400);
 }
 
 config::GatewayConfig CryptoCloudProvider::gateway_config(std::string id, std::string base_url) const {

@@ -9,9 +9,11 @@
 //               11001 a header is missing or not a number, 11005 signature verification failed
 //               or unknown Appid, 11006 Timestamp outside the two-minute window, 11000 a body
 //               that is not {} / {"coin_id": "..."}, 11003 an unknown coin_id.
-// Answers to an unknown Appid cannot be signed (no secret) and carry no signature headers.
+// Answers to a missing or unknown Appid are not signed (no secret to sign for) and carry no
+// signature headers. The header checks and codes are the backend's (sim/ccpayment_backend.hpp).
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -60,5 +62,11 @@ class CcpaymentV1Provider final : public Provider {
   mutable std::mutex mutex_;
   CcpaymentV1Account account_;
 };
+
+// --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
+
+CcpaymentV1Account demo_ccpayment_v1_account();
+// A provider with the demo account (`now` is unused: no generated history here).
+std::shared_ptr<Provider> make_demo_ccpayment_v1(std::chrono::system_clock::time_point now);
 
 }  // namespace coinfan::sim

@@ -179,4 +179,15 @@ class CcpaymentV2Provider final : public Provider {
   std::unique_ptr<State> state_;  // guarded by mutex_
 };
 
+// --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
+
+// Coins, merchant and user balances; no records (see make_demo_ccpayment_v2).
+CcpaymentV2Account demo_ccpayment_v2_account();
+// The user ids of the demo CCPayment v2 account (besides the merchant's App ID).
+inline constexpr const char* demo_ccpayment_v2_users[] = {"user-alice-1001", "user-bob-2002",
+                                                          "user-carol-3003"};
+// A provider with the demo account and a history of 46 transfers and 18 swaps over the 48 hours
+// before `now`.
+std::shared_ptr<Provider> make_demo_ccpayment_v2(std::chrono::system_clock::time_point now);
+
 }  // namespace coinfan::sim

@@ -1,8 +1,7 @@
-#include "coinfan/sim/kuna.hpp"
+#include "gateways/kuna/simulator.hpp"
 
 #include <algorithm>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include "coinfan/core/hash.hpp"
@@ -16,23 +15,12 @@ namespace json = boost::json;
 using detail::JsonWriter;
 using Clock = std::chrono::system_clock;
 
-constexpr std::size_t max_tokens_kept = 10000;
-
 Reply error(unsigned status, std::string_view code, std::string_view message) {
   JsonWriter out;
-  out.begin_object()
-      .key("errors")
-      .begin_array()
-      .begin_object()
-      .member("code", code)
-      .member("message", message)
-      .end_object()
-      .end_array()
-      .end_object();
-  Reply reply;
-  reply.status = status;
-  reply.body = out.take();
-  return reply;
+  out.begin_object().key("errors").begin_array();
+  out.begin_object().member("code", code).member("message", message).end_object();
+  out.end_array().end_object();
+  return detail::json_reply(out, status);
 }
 
 Reply unauthorized(std::string_view message) { return error(401, "UNAUTHORIZED", message); }
@@ -77,11 +65,11 @@ Reply KunaProvider::handle(const SimRequest& request) {
 Reply KunaProvider::login(const SimRequest& request) {
   const auto merchant_id = request.header("merchant_id");
   if (!merchant_id || merchant_id->empty()) return unauthorized("merchant_id header is required");
-  json::error_code ec;
-  const auto body = json::parse(request.body, ec);
-  if (ec || !body.is_object()) return invalid("body must be a JSON object");
-  const auto* email = body.get_object().if_contains("token");
-  const auto* password = body.get_object().if_contains("password");
+  json::value storage;
+  const auto* body = detail::parse_object(request.body, storage);
+  if (!body) return invalid("body must be a JSON object");
+  const auto* email = body->if_contains("token");
+  const auto* password = body->if_contains("password");
   if (!email || !email->is_string() || email->get_string().empty()) return invalid("token must be a non-empty string");
   if (!password || !password->is_string() || password->get_string().empty()) {
     return invalid("password must be a non-empty string");
@@ -96,19 +84,12 @@ Reply KunaProvider::login(const SimRequest& request) {
   const auto now = this->now();
   const auto issued_at = detail::unix_seconds(now);
   const auto expires_at = issued_at + account_.token_lifetime.count();
-  if (tokens_.size() >= max_tokens_kept) {
-    std::erase_if(tokens_, [&](const auto& entry) { return entry.second <= now; });
-  }
-  const std::string token_id = detail::random_hex(12) + std::to_string(++token_counter_);
-  std::string token = make_access_token(account_, issued_at, expires_at, token_id);
-  tokens_[token] = Clock::time_point(std::chrono::seconds(expires_at));
-  ++logins_;
+  const std::string token = make_access_token(account_, issued_at, expires_at, tokens_.unique_id(12));
+  tokens_.issue(token, Clock::time_point(std::chrono::seconds(expires_at)), now);
 
   JsonWriter out;
   out.begin_object().key("data").begin_object().member("accessToken", token).end_object().end_object();
-  Reply reply;
-  reply.body = out.take();
-  return reply;
+  return detail::json_reply(out);
 }
 
 Reply KunaProvider::balance(const SimRequest& request) {
@@ -117,9 +98,9 @@ Reply KunaProvider::balance(const SimRequest& request) {
   if (const auto authorization = request.header("Authorization")) {
     std::string_view value = *authorization;
     if (!value.starts_with("Bearer ") || value.size() <= 7) return unauthorized("Unauthorized");
-    const auto found = tokens_.find(std::string(value.substr(7)));
-    if (found == tokens_.end()) return unauthorized("Unauthorized");
-    if (found->second <= this->now()) return unauthorized("Token has expired");
+    const auto status = tokens_.check(value.substr(7), now());
+    if (status == TokenStore::Status::unknown) return unauthorized("Unauthorized");
+    if (status == TokenStore::Status::expired) return unauthorized("Token has expired");
   } else if (const auto api_key = request.header("api-key")) {
     if (account_.api_key.empty() || !hash::constant_time_equal(*api_key, account_.api_key)) {
       return unauthorized("Invalid API key");
@@ -128,15 +109,15 @@ Reply KunaProvider::balance(const SimRequest& request) {
     return unauthorized("Unauthorized");
   }
 
-  json::error_code ec;
-  const auto body = json::parse(request.body, ec);
-  if (ec || !body.is_object()) return invalid("body must be a JSON object");
-  const auto* wallet = body.get_object().if_contains("walletId");
+  json::value storage;
+  const auto* body = detail::parse_object(request.body, storage);
+  if (!body) return invalid("body must be a JSON object");
+  const auto* wallet = body->if_contains("walletId");
   if (!wallet || !wallet->is_string() || wallet->get_string().empty()) {
     return invalid("walletId must be a non-empty string");
   }
   std::vector<std::string> assets;
-  if (const auto* list = body.get_object().if_contains("assets"); list && !list->is_null()) {
+  if (const auto* list = body->if_contains("assets"); list && !list->is_null()) {
     if (!list->is_array()) return invalid("assets must be an array of strings");
     for (const auto& item : list->get_array()) {
       if (!item.is_string()) return invalid("assets must be an array of strings");
@@ -169,9 +150,7 @@ Reply KunaProvider::balance(const SimRequest& request) {
     out.end_object().end_object();
   }
   out.end_array().end_object();
-  Reply reply;
-  reply.body = out.take();
-  return reply;
+  return detail::json_reply(out);
 }
 
 Reply KunaProvider::error_reply(std::string_view code, std::string_view message, unsigned status) const {
@@ -181,7 +160,7 @@ Reply KunaProvider::error_reply(std::string_view code, std::string_view message,
 
 void KunaProvider::expire_tokens() {
   std::lock_guard lock(mutex_);
-  for (auto& entry : tokens_) entry.second = Clock::time_point::min();
+  tokens_.expire_all();
 }
 
 config::GatewayConfig KunaProvider::gateway_config(std::string id, std::string base_url) const {
@@ -199,7 +178,7 @@ config::GatewayConfig KunaProvider::gateway_config(std::string id, std::string b
 
 std::size_t KunaProvider::logins() const {
   std::lock_guard lock(mutex_);
-  return logins_;
+  return tokens_.issued();
 }
 
 KunaAccount KunaProvider::account() const {

@@ -16,14 +16,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "coinfan/sim/provider.hpp"
+#include "sim/tokens.hpp"
 
 namespace coinfan::sim {
 
@@ -76,9 +77,13 @@ class KunaProvider final : public Provider {
 
   mutable std::mutex mutex_;
   KunaAccount account_;
-  std::unordered_map<std::string, std::chrono::system_clock::time_point> tokens_;  // -> exp
-  std::size_t logins_ = 0;
-  std::uint64_t token_counter_ = 0;
+  TokenStore tokens_;  // until each token's exp
 };
+
+// --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
+
+KunaAccount demo_kuna_account();
+// A provider with the demo account (`now` is unused: no generated history here).
+std::shared_ptr<Provider> make_demo_kuna(std::chrono::system_clock::time_point now);
 
 }  // namespace coinfan::sim

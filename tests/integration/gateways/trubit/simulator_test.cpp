@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "coinfan/sim/demo.hpp"
+#include "gateways/trubit/simulator.hpp"
 #include "integration/sim/requests.hpp"
 #include "integration/sim/sim_http.hpp"
 

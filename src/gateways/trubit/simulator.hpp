@@ -19,13 +19,14 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "coinfan/sim/provider.hpp"
+#include "sim/tokens.hpp"
 
 namespace coinfan::sim {
 
@@ -69,12 +70,18 @@ class TruBitProvider final : public Provider {
   TruBitAccount account() const;
 
  private:
+  Reply generate_token(const SimRequest& request);
+  Reply assets(const SimRequest& request);
+
   mutable std::mutex mutex_;
   TruBitAccount account_;
-  // token -> when it stops working
-  std::unordered_map<std::string, std::chrono::system_clock::time_point> tokens_;
-  std::size_t issued_ = 0;
-  std::uint64_t token_counter_ = 0;
+  TokenStore tokens_;
 };
+
+// --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
+
+TruBitAccount demo_trubit_account();
+// A provider with the demo account (`now` is unused: no generated history here).
+std::shared_ptr<Provider> make_demo_trubit(std::chrono::system_clock::time_point now);
 
 }  // namespace coinfan::sim

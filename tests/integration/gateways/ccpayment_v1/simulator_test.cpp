@@ -5,8 +5,8 @@
 
 #include <boost/json.hpp>
 
-#include "coinfan/sim/demo.hpp"
 #include "gateways/ccpayment_v1/signer.hpp"
+#include "gateways/ccpayment_v1/simulator.hpp"
 #include "integration/sim/requests.hpp"
 #include "integration/sim/sim_http.hpp"
 
