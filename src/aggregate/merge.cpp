@@ -166,10 +166,4 @@ CoinView build_coin_view(const std::vector<GatewayCoins>& sources,
   return view;
 }
 
-std::string_view gateway_health(std::optional<bool> last_call_ok, std::string_view circuit) {
-  if (circuit != "closed") return "unhealthy";
-  if (!last_call_ok) return "unknown";
-  return *last_call_ok ? "healthy" : "unhealthy";
-}
-
 }  // namespace coinfan::aggregate

@@ -5,7 +5,6 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "coinfan/http/message.hpp"
 
 namespace coinfan::aggregate {
 
@@ -26,37 +25,6 @@ json::value string_or_null(const std::optional<std::string>& value) {
 json::value time_or_null(const std::optional<TimePointMs>& time) {
   if (!time) return nullptr;
   return json::value(format_rfc3339_utc(*time));
-}
-
-json::object error_json(const Error& error) {
-  json::object out;
-  out["code"] = to_string(error.code);
-  out["detail"] = error.detail;
-  if (!error.provider_code.empty()) out["provider_code"] = error.provider_code;
-  if (!error.provider_message.empty()) out["provider_message"] = error.provider_message;
-  return out;
-}
-
-json::array statuses_json(const std::vector<GatewayStatus>& statuses) {
-  json::array out;
-  out.reserve(statuses.size());
-  for (const auto& status : statuses) {
-    json::object entry;
-    entry.reserve(7);
-    entry["id"] = status.id;
-    entry["type"] = status.type;
-    entry["status"] = status.ok ? "ok" : "error";
-    entry["latency_ms"] = status.latency_ms;
-    entry["cached"] = status.cached;
-    if (status.age_ms) {
-      entry["age_ms"] = *status.age_ms;
-    } else {
-      entry["age_ms"] = nullptr;
-    }
-    if (status.error) entry["error"] = error_json(*status.error);
-    out.push_back(std::move(entry));
-  }
-  return out;
 }
 
 json::object balance_json(const Balance& balance) {
@@ -126,7 +94,7 @@ std::string render_balance_view(const BalanceView& view, const std::vector<Gatew
     totals.push_back(std::move(entry));
   }
   out["totals"] = std::move(totals);
-  out["gateways"] = statuses_json(statuses ? *statuses : view.gateways);
+  out["gateways"] = gateway_statuses_json(statuses ? *statuses : view.gateways);
   return json::serialize(out);
 }
 
@@ -151,7 +119,7 @@ std::string render_price_view(const PriceView& view, const std::vector<GatewaySt
     prices.push_back(std::move(entry));
   }
   out["prices"] = std::move(prices);
-  out["gateways"] = statuses_json(statuses ? *statuses : view.gateways);
+  out["gateways"] = gateway_statuses_json(statuses ? *statuses : view.gateways);
   return json::serialize(out);
 }
 
@@ -173,7 +141,7 @@ std::string render_coin_view(const CoinView& view, const std::vector<GatewayStat
     coins.push_back(std::move(entry));
   }
   out["coins"] = std::move(coins);
-  out["gateways"] = statuses_json(statuses ? *statuses : view.gateways);
+  out["gateways"] = gateway_statuses_json(statuses ? *statuses : view.gateways);
   return json::serialize(out);
 }
 
@@ -206,19 +174,6 @@ std::string render_gateway_health(const std::vector<GatewayHealth>& gateways, Ti
     list.push_back(std::move(entry));
   }
   out["gateways"] = std::move(list);
-  return json::serialize(out);
-}
-
-std::string render_gateways_failed(std::string_view detail, TimePointMs as_of,
-                                   const std::vector<GatewayStatus>& statuses) {
-  json::object out;
-  out["type"] = "urn:coinfan:problem:" + std::string(all_gateways_failed_code);
-  out["title"] = http::status_title(502);
-  out["status"] = 502;
-  out["detail"] = detail;
-  out["code"] = all_gateways_failed_code;
-  out["as_of"] = format_rfc3339_utc(as_of);
-  out["gateways"] = statuses_json(statuses);
   return json::serialize(out);
 }
 
