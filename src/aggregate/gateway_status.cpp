@@ -35,11 +35,7 @@ boost::json::array gateway_statuses_json(const std::vector<GatewayStatus>& statu
     entry["status"] = status.ok ? "ok" : "error";
     entry["latency_ms"] = status.latency_ms;
     entry["cached"] = status.cached;
-    if (status.age_ms) {
-      entry["age_ms"] = *status.age_ms;
-    } else {
-      entry["age_ms"] = nullptr;
-    }
+    entry["age_ms"] = status.age_ms ? boost::json::value(*status.age_ms) : boost::json::value(nullptr);
     if (status.error) entry["error"] = error_json(*status.error);
     out.push_back(std::move(entry));
   }

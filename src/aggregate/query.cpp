@@ -1,17 +1,13 @@
 #include "coinfan/aggregate/query.hpp"
 
-#include <algorithm>
-
+#include <array>
 
 namespace coinfan::aggregate {
 
 std::string_view to_string(ViewKind kind) noexcept {
-  switch (kind) {
-    case ViewKind::balances: return "balances";
-    case ViewKind::prices: return "prices";
-    case ViewKind::coins: return "coins";
-  }
-  return "unknown";
+  constexpr std::array<std::string_view, 3> names = {"balances", "prices", "coins"};  // ViewKind order
+  const auto index = static_cast<std::size_t>(kind);
+  return index < names.size() ? names[index] : "unknown";
 }
 
 std::string cache_key(ViewKind kind, const std::vector<std::string>& sorted_gateways,

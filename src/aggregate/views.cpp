@@ -94,59 +94,47 @@ std::string_view circuit_name(upstream::BreakerState state) {
   return "closed";
 }
 
-// Per view: the gateway call it makes, and how the gateways' data becomes the view.
+// Per view: the gateway call it makes, how the gateways' data becomes the view, and its JSON.
 template <typename T>
 using Sources = std::vector<std::pair<std::string, const T*>>;  // each gateway with data: its id and data
 
-struct BalancesView {
-  using Data = BalanceSnapshot;
-  using View = BalanceView;
-  static asio::awaitable<Result<Data>> call(std::shared_ptr<gateways::Gateway> gateway) { return gateway->balances(); }
-  static View build(const Sources<Data>& sources, std::vector<GatewayStatus> statuses,
-                    const std::vector<std::string>& assets, TimePointMs as_of) {
-    std::vector<GatewayBalances> list;
-    for (const auto& [id, data] : sources) list.push_back({id, data->balances, data->prices});
-    return build_balance_view(list, std::move(statuses), assets, as_of);
-  }
-  static std::string render(const View& view, const std::vector<GatewayStatus>* statuses) {
-    return render_balance_view(view, statuses);
-  }
+template <typename Data, typename View>
+struct ViewSpec {
+  asio::awaitable<Result<Data>> (gateways::Gateway::*call)();
+  View (*build)(const Sources<Data>&, std::vector<GatewayStatus>, const std::vector<std::string>&, TimePointMs);
+  std::string (*render)(const View&, const std::vector<GatewayStatus>*);
 };
 
-struct PricesView {
-  using Data = PriceList;
-  using View = PriceView;
-  static asio::awaitable<Result<Data>> call(std::shared_ptr<gateways::Gateway> gateway) { return gateway->prices(); }
-  static View build(const Sources<Data>& sources, std::vector<GatewayStatus> statuses,
+BalanceView balances_of(const Sources<BalanceSnapshot>& sources, std::vector<GatewayStatus> statuses,
+                        const std::vector<std::string>& assets, TimePointMs as_of) {
+  std::vector<GatewayBalances> list;
+  for (const auto& [id, data] : sources) list.push_back({id, data->balances, data->prices});
+  return build_balance_view(list, std::move(statuses), assets, as_of);
+}
+
+PriceView prices_of(const Sources<PriceList>& sources, std::vector<GatewayStatus> statuses,
                     const std::vector<std::string>& assets, TimePointMs as_of) {
-    std::vector<Price> prices;
-    for (const auto& [id, data] : sources) {
-      for (Price price : *data) {
-        price.gateway = id;
-        prices.push_back(std::move(price));
-      }
+  std::vector<Price> prices;
+  for (const auto& [id, data] : sources) {
+    for (Price price : *data) {
+      price.gateway = id;
+      prices.push_back(std::move(price));
     }
-    return build_price_view(prices, std::move(statuses), assets, as_of);
   }
-  static std::string render(const View& view, const std::vector<GatewayStatus>* statuses) {
-    return render_price_view(view, statuses);
-  }
-};
+  return build_price_view(prices, std::move(statuses), assets, as_of);
+}
 
-struct CoinsView {
-  using Data = CoinList;
-  using View = CoinView;
-  static asio::awaitable<Result<Data>> call(std::shared_ptr<gateways::Gateway> gateway) { return gateway->coins(); }
-  static View build(const Sources<Data>& sources, std::vector<GatewayStatus> statuses,
-                    const std::vector<std::string>& assets, TimePointMs as_of) {
-    std::vector<GatewayCoins> list;
-    for (const auto& [id, data] : sources) list.push_back({id, *data});
-    return build_coin_view(list, std::move(statuses), assets, as_of);
-  }
-  static std::string render(const View& view, const std::vector<GatewayStatus>* statuses) {
-    return render_coin_view(view, statuses);
-  }
-};
+CoinView coins_of(const Sources<CoinList>& sources, std::vector<GatewayStatus> statuses,
+                  const std::vector<std::string>& assets, TimePointMs as_of) {
+  std::vector<GatewayCoins> list;
+  for (const auto& [id, data] : sources) list.push_back({id, *data});
+  return build_coin_view(list, std::move(statuses), assets, as_of);
+}
+
+constexpr ViewSpec<BalanceSnapshot, BalanceView> balances_spec{&gateways::Gateway::balances, &balances_of,
+                                                               &render_balance_view};
+constexpr ViewSpec<PriceList, PriceView> prices_spec{&gateways::Gateway::prices, &prices_of, &render_price_view};
+constexpr ViewSpec<CoinList, CoinView> coins_spec{&gateways::Gateway::coins, &coins_of, &render_coin_view};
 
 }  // namespace
 
@@ -274,9 +262,9 @@ using Impl = Views::Impl;
 // Calls (or reuses, or joins) every selected gateway at once, as the slot policy decides;
 // returns when each has answered or reached its own deadline. A failed gateway falls back to
 // its last good answer while the bound allows.
-template <typename T, typename Call>
+template <typename T>
 asio::awaitable<std::vector<Fetch<T>>> fan_out(std::shared_ptr<Impl> self, std::vector<std::size_t> selection,
-                                              DataBound bound, Call call) {
+                                              DataBound bound, asio::awaitable<Result<T>> (gateways::Gateway::*call)()) {
   const SteadyTime now = self->clock.steady();
   std::vector<Fetch<T>> fetches(selection.size());
   std::vector<std::shared_ptr<GatewayCall<T>>> calls(selection.size());
@@ -310,7 +298,7 @@ asio::awaitable<std::vector<Fetch<T>>> fan_out(std::shared_ptr<Impl> self, std::
   }
   for (const std::size_t i : to_start) {
     const std::size_t index = selection[i];
-    calls[i]->start([call, gateway = self->gateways[index].gateway] { return call(gateway); },
+    calls[i]->start([call, gateway = self->gateways[index].gateway] { return ((*gateway).*call)(); },
                     [weak = std::weak_ptr<Impl>(self), index](const GatewayCall<T>& done, const CallOutcomePtr<T>& outcome) {
                       if (auto impl = weak.lock()) impl->template record<T>(index, &done, outcome);
                     });
@@ -397,26 +385,26 @@ AssembledPtr assemble_answer(const std::vector<Fetch<T>>& fetches, SteadyTime no
 }
 
 // One generic path for every view: fan out its call, build the view, render it.
-template <typename Kind>
-asio::awaitable<AssembledPtr> assemble_view(std::shared_ptr<Impl> self, std::shared_ptr<Flight> flight) {
-  using T = typename Kind::Data;
-  auto calls = fan_out<T>(self, flight->selection, flight->plan.bound, &Kind::call);
+template <typename T, typename View>
+asio::awaitable<AssembledPtr> assemble_view(std::shared_ptr<Impl> self, std::shared_ptr<Flight> flight,
+                                            ViewSpec<T, View> spec) {
+  auto calls = fan_out<T>(self, flight->selection, flight->plan.bound, spec.call);
   auto fetches = co_await std::move(calls);
   const SteadyTime now = self->clock.steady();
   Sources<T> sources;
   for (const auto& fetch : fetches) {
     if (fetch.data) sources.emplace_back(self->ids[fetch.index], fetch.data->value.get());
   }
-  auto view = std::make_shared<const typename Kind::View>(
-      Kind::build(sources, statuses_of(*self, fetches, now), flight->assets, self->system_now()));
-  co_return assemble_answer<T, typename Kind::View>(fetches, now, std::move(view), &Kind::render);
+  auto view = std::make_shared<const View>(
+      spec.build(sources, statuses_of(*self, fetches, now), flight->assets, self->system_now()));
+  co_return assemble_answer<T, View>(fetches, now, std::move(view), spec.render);
 }
 
 asio::awaitable<AssembledPtr> assemble(std::shared_ptr<Impl> self, std::shared_ptr<Flight> flight) {
   switch (flight->kind) {
-    case ViewKind::balances: return assemble_view<BalancesView>(std::move(self), std::move(flight));
-    case ViewKind::prices: return assemble_view<PricesView>(std::move(self), std::move(flight));
-    case ViewKind::coins: return assemble_view<CoinsView>(std::move(self), std::move(flight));
+    case ViewKind::balances: return assemble_view(std::move(self), std::move(flight), balances_spec);
+    case ViewKind::prices: return assemble_view(std::move(self), std::move(flight), prices_spec);
+    case ViewKind::coins: return assemble_view(std::move(self), std::move(flight), coins_spec);
   }
   throw std::logic_error("unknown view kind");
 }

@@ -16,14 +16,9 @@ namespace {
 // Caller text echoed in an error detail: printable ASCII only, and short.
 std::string quoted(std::string_view text) {
   constexpr std::size_t limit = 64;
-  std::string out = "'";
-  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
-    const char c = text[i];
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  }
-  if (text.size() > limit) out += "...";
-  out += "'";
-  return out;
+  std::string shown(text.substr(0, limit));
+  std::replace_if(shown.begin(), shown.end(), [](char c) { return c < 0x20 || c >= 0x7f; }, '?');
+  return "'" + shown + (text.size() > limit ? "...'" : "'");
 }
 
 Error invalid(std::string detail) { return make_error(ErrorCode::invalid_argument, std::move(detail)); }

@@ -23,16 +23,23 @@ json::value decimal_or_null(const std::optional<Decimal>& value) {
   return json::value(value->to_string());
 }
 
-json::object transfer_json(const TransferRecord& r) {
+// The members every record starts with, in the order the API shows them.
+template <typename R>
+json::object record_head(const R& r, std::string_view kind, std::size_t members) {
   json::object out;
-  out.reserve(13);
+  out.reserve(members);
   out["gateway"] = r.gateway;
-  out["kind"] = "transfer";
+  out["kind"] = kind;
   out["id"] = r.record_id;
   out["order_id"] = r.order_id;
   out["status"] = to_string(r.status);
   out["provider_status"] = r.raw_status;
   out["created_at"] = time_or_null(r.created_at);
+  return out;
+}
+
+json::object transfer_json(const TransferRecord& r) {
+  json::object out = record_head(r, "transfer", 13);
   out["asset"] = r.asset;
   out["coin_id"] = r.coin_id;
   out["amount"] = r.amount.to_string();
@@ -43,15 +50,7 @@ json::object transfer_json(const TransferRecord& r) {
 }
 
 json::object swap_json(const SwapRecord& r) {
-  json::object out;
-  out.reserve(22);
-  out["gateway"] = r.gateway;
-  out["kind"] = "swap";
-  out["id"] = r.record_id;
-  out["order_id"] = r.order_id;
-  out["status"] = to_string(r.status);
-  out["provider_status"] = r.raw_status;
-  out["created_at"] = time_or_null(r.created_at);
+  json::object out = record_head(r, "swap", 22);
   out["arrived_at"] = time_or_null(r.arrived_at);
   out["user_id"] = r.user_id;
   out["asset_in"] = r.asset_in;

@@ -67,45 +67,45 @@ UpstreamWindow upstream_window(const RecordQuery& query) {
   return window;
 }
 
+// A list filter for one source's page: the window's bounds and the upstream nextId.
+template <typename Filter>
+Filter window_filter(const UpstreamWindow& window, std::string page_id) {
+  Filter filter;
+  filter.start_at = window.start_at;
+  filter.end_at = window.end_at;
+  filter.next_id = std::move(page_id);
+  return filter;
+}
+
+// An upstream page as the merge takes it, each record tagged with its gateway.
+template <typename Page>
+SourcePage source_page(Page page, const std::string& gateway) {
+  SourcePage out;
+  out.records.reserve(page.records.size());
+  for (auto& record : page.records) {
+    record.gateway = gateway;
+    out.records.emplace_back(std::move(record));
+  }
+  out.next_id = std::move(page.next_id);
+  return out;
+}
+
 asio::awaitable<Result<SourcePage>> read_source(std::shared_ptr<gateways::Gateway> gateway, SourceKind kind,
                                                 UpstreamWindow window, std::string page_id) {
   auto* source = gateway->records();
   if (source == nullptr) co_return make_error(ErrorCode::internal, "gateway has no records");
-  SourcePage out;
   if (kind == SourceKind::swap) {
-    gateways::SwapRecordFilter filter;
+    auto filter = window_filter<gateways::SwapRecordFilter>(window, std::move(page_id));
     filter.user_id = window.user_id;
-    filter.start_at = window.start_at;
-    filter.end_at = window.end_at;
-    filter.next_id = std::move(page_id);
     auto page = co_await source->swap_records(std::move(filter));
     if (!page) co_return std::move(page).error();
-    out.records.reserve(page->records.size());
-    for (auto& record : page->records) {
-      record.gateway = gateway->id();
-      out.records.emplace_back(std::move(record));
-    }
-    out.next_id = std::move(page->next_id);
-    co_return out;
+    co_return source_page(std::move(page).value(), gateway->id());
   }
-  gateways::TransferRecordFilter filter;
-  if (kind == SourceKind::transfer_from) {
-    filter.from_user_id = window.user_id;
-  } else {
-    filter.to_user_id = window.user_id;
-  }
-  filter.start_at = window.start_at;
-  filter.end_at = window.end_at;
-  filter.next_id = std::move(page_id);
+  auto filter = window_filter<gateways::TransferRecordFilter>(window, std::move(page_id));
+  (kind == SourceKind::transfer_from ? filter.from_user_id : filter.to_user_id) = window.user_id;
   auto page = co_await source->transfer_records(std::move(filter));
   if (!page) co_return std::move(page).error();
-  out.records.reserve(page->records.size());
-  for (auto& record : page->records) {
-    record.gateway = gateway->id();
-    out.records.emplace_back(std::move(record));
-  }
-  out.next_id = std::move(page->next_id);
-  co_return out;
+  co_return source_page(std::move(page).value(), gateway->id());
 }
 
 RecordsAnswer failure(RecordsError error, std::string detail) {
