@@ -35,15 +35,14 @@
 
 namespace coinfan::aggregate {
 
-// When a call must have answered: a point in real (steady) time, and the budget it came from
-// (for the timeout's message).
+// When a call must have answered: a point in real (steady) time, or (`at` unset) `budget`
+// after the call starts; `budget` also names the limit in the timeout's message.
 struct CallDeadline {
-  std::chrono::steady_clock::time_point at;
+  std::chrono::steady_clock::time_point at{};
   std::chrono::milliseconds budget{0};
 
-  static CallDeadline after(std::chrono::milliseconds budget) {
-    return CallDeadline{std::chrono::steady_clock::now() + budget, budget};
-  }
+  // `budget` counted from the call's own start, so its latency at the deadline is the budget.
+  static CallDeadline after(std::chrono::milliseconds budget) { return CallDeadline{{}, budget}; }
 };
 
 // What one call yielded. Latency is real time from start to outcome; completed_at is on the
@@ -83,6 +82,9 @@ class GatewayCall : public std::enable_shared_from_this<GatewayCall<T>> {
                                 on_done = std::move(on_done)]() mutable {
       self->on_done_ = std::move(on_done);
       self->started_ = std::chrono::steady_clock::now();
+      if (self->deadline_.at == std::chrono::steady_clock::time_point{}) {
+        self->deadline_.at = self->started_ + self->deadline_.budget;
+      }
       if (self->started_ >= self->deadline_.at) {
         self->finish(deadline_error(self->deadline_.budget));
         return;
