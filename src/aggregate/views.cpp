@@ -9,8 +9,8 @@
 #include <optional>
 #include <tuple>
 #include <unordered_map>
-#include <variant>
 #include <utility>
+#include <variant>
 
 #include "aggregate/fan_out.hpp"
 #include "aggregate/shared_outcome.hpp"

@@ -22,7 +22,7 @@ inline constexpr std::size_t max_age_digits = 12;
 struct ViewQuery {
   std::vector<std::string> gateways;  // sorted, unique, each configured; empty: the default set
   std::vector<std::string> assets;    // normalised, sorted, unique; empty: every asset
-  // Accept cached data at most this old; zero forces a fresh fan-out.
+  // Serve no data older than this (cache and fallback alike); zero: fresh from the gateways.
   std::optional<std::chrono::milliseconds> max_age;
 
   friend bool operator==(const ViewQuery&, const ViewQuery&) = default;
