@@ -363,7 +363,7 @@ int run(const Options& options) {
                 return coinfan::http::json_response(200, "{\"ok\":true}");
               }));
   router->add("POST", "/latency", coinfan::http::sync_handler([&gateways](const coinfan::http::Request& request) {
-                auto query = coinfan::http::Query::parse(request.query);
+                auto query = coinfan::QueryString::parse(request.query);
                 std::optional<unsigned> ms;
                 if (query) {
                   if (auto text = query->get("ms")) ms = parse_unsigned(*text);

@@ -116,12 +116,24 @@ std::vector<AssetTotal> totals_per_asset(const std::vector<Balance>& balances) {
   return out;
 }
 
+namespace {
+
+// A view's common part: when, whether every gateway answered, and their statuses.
+template <typename View>
+View view_of(TimePointMs as_of, std::vector<GatewayStatus> statuses) {
+  View view;
+  view.as_of = as_of;
+  view.complete = all_ok(statuses);
+  view.gateways = std::move(statuses);
+  return view;
+}
+
+}  // namespace
+
 BalanceView build_balance_view(const std::vector<GatewayBalances>& sources,
                                std::vector<GatewayStatus> statuses,
                                const std::vector<std::string>& assets, TimePointMs as_of) {
-  BalanceView view;
-  view.as_of = as_of;
-  view.complete = all_ok(statuses);
+  auto view = view_of<BalanceView>(as_of, std::move(statuses));
   view.balances = merge_balances(sources, assets);
   view.totals = totals_per_asset(view.balances);
   for (const auto& total : view.totals) {
@@ -131,26 +143,20 @@ BalanceView build_balance_view(const std::vector<GatewayBalances>& sources,
       view.unpriced_assets.push_back(total.asset);
     }
   }
-  view.gateways = std::move(statuses);
   return view;
 }
 
 PriceView build_price_view(const std::vector<Price>& prices, std::vector<GatewayStatus> statuses,
                            const std::vector<std::string>& assets, TimePointMs as_of) {
-  PriceView view;
-  view.as_of = as_of;
-  view.complete = all_ok(statuses);
+  auto view = view_of<PriceView>(as_of, std::move(statuses));
   view.prices = merge_prices(prices, assets);
-  view.gateways = std::move(statuses);
   return view;
 }
 
 CoinView build_coin_view(const std::vector<GatewayCoins>& sources,
                          std::vector<GatewayStatus> statuses,
                          const std::vector<std::string>& assets, TimePointMs as_of) {
-  CoinView view;
-  view.as_of = as_of;
-  view.complete = all_ok(statuses);
+  auto view = view_of<CoinView>(as_of, std::move(statuses));
   for (const auto& source : sources) {
     for (const auto& coin : source.coins) {
       if (!wanted(assets, coin.asset)) continue;
@@ -162,14 +168,7 @@ CoinView build_coin_view(const std::vector<GatewayCoins>& sources,
   std::stable_sort(view.coins.begin(), view.coins.end(), [](const Coin& a, const Coin& b) {
     return std::tie(a.asset, a.gateway, a.coin_id) < std::tie(b.asset, b.gateway, b.coin_id);
   });
-  view.gateways = std::move(statuses);
   return view;
-}
-
-std::string_view gateway_health(std::optional<bool> last_call_ok, std::string_view circuit) {
-  if (circuit != "closed") return "unhealthy";
-  if (!last_call_ok) return "unknown";
-  return *last_call_ok ? "healthy" : "unhealthy";
 }
 
 }  // namespace coinfan::aggregate

@@ -1,97 +1,13 @@
 #include "coinfan/aggregate/query.hpp"
 
-#include <algorithm>
-
-#include "coinfan/core/assets.hpp"
-#include "coinfan/http/router.hpp"
+#include <array>
 
 namespace coinfan::aggregate {
 
-namespace {
-
-// Caller text echoed in an error detail: printable ASCII only, and short.
-std::string quoted(std::string_view text) {
-  constexpr std::size_t limit = 64;
-  std::string out = "'";
-  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
-    const char c = text[i];
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  }
-  if (text.size() > limit) out += "...";
-  out += "'";
-  return out;
-}
-
-Error invalid(std::string detail) { return make_error(ErrorCode::invalid_argument, std::move(detail)); }
-
-void sort_unique(std::vector<std::string>& values) {
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-}
-
-}  // namespace
-
 std::string_view to_string(ViewKind kind) noexcept {
-  switch (kind) {
-    case ViewKind::balances: return "balances";
-    case ViewKind::prices: return "prices";
-    case ViewKind::coins: return "coins";
-  }
-  return "unknown";
-}
-
-Result<ViewQuery> parse_view_query(std::string_view raw_query,
-                                   const std::vector<std::string>& known_gateways,
-                                   bool filters_allowed) {
-  auto parsed = http::Query::parse(raw_query);
-  if (!parsed) return invalid(parsed.error().detail);
-  const http::Query& query = parsed.value();
-
-  std::size_t max_age_count = 0;
-  for (const auto& [name, value] : query.items()) {
-    const bool known = name == "gateway" || name == "asset" || name == "max_age_ms";
-    if (!known || !filters_allowed) return invalid("unknown query parameter " + quoted(name));
-    if (name == "max_age_ms") ++max_age_count;
-  }
-
-  ViewQuery out;
-  if (query.has("gateway")) {
-    out.gateways = query.list("gateway");
-    if (out.gateways.empty()) return invalid("gateway: empty list");
-    for (const auto& id : out.gateways) {
-      if (std::find(known_gateways.begin(), known_gateways.end(), id) == known_gateways.end()) {
-        return invalid("gateway: unknown gateway id " + quoted(id));
-      }
-    }
-    sort_unique(out.gateways);
-  }
-
-  if (query.has("asset")) {
-    auto raw_assets = query.list("asset");
-    if (raw_assets.empty()) return invalid("asset: empty list");
-    for (const auto& raw : raw_assets) {
-      if (!is_valid_asset_symbol(raw)) return invalid("asset: invalid symbol " + quoted(raw));
-      out.assets.push_back(normalise_asset(raw));
-    }
-    sort_unique(out.assets);
-    if (out.assets.size() > max_query_assets) {
-      return invalid("asset: more than " + std::to_string(max_query_assets) + " assets");
-    }
-  }
-
-  if (max_age_count > 1) return invalid("max_age_ms: given more than once");
-  if (auto text = query.get("max_age_ms")) {
-    const bool digits = !text->empty() && text->size() <= max_age_digits &&
-                        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!digits) {
-      return invalid("max_age_ms: expected a non-negative integer of at most " +
-                     std::to_string(max_age_digits) + " digits, got " + quoted(*text));
-    }
-    std::int64_t value = 0;
-    for (const char c : *text) value = value * 10 + (c - '0');
-    out.max_age = std::chrono::milliseconds(value);
-  }
-  return out;
+  constexpr std::array<std::string_view, 3> names = {"balances", "prices", "coins"};  // ViewKind order
+  const auto index = static_cast<std::size_t>(kind);
+  return index < names.size() ? names[index] : "unknown";
 }
 
 std::string cache_key(ViewKind kind, const std::vector<std::string>& sorted_gateways,

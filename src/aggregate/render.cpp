@@ -5,7 +5,6 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "coinfan/http/message.hpp"
 
 namespace coinfan::aggregate {
 
@@ -28,37 +27,6 @@ json::value time_or_null(const std::optional<TimePointMs>& time) {
   return json::value(format_rfc3339_utc(*time));
 }
 
-json::object error_json(const Error& error) {
-  json::object out;
-  out["code"] = to_string(error.code);
-  out["detail"] = error.detail;
-  if (!error.provider_code.empty()) out["provider_code"] = error.provider_code;
-  if (!error.provider_message.empty()) out["provider_message"] = error.provider_message;
-  return out;
-}
-
-json::array statuses_json(const std::vector<GatewayStatus>& statuses) {
-  json::array out;
-  out.reserve(statuses.size());
-  for (const auto& status : statuses) {
-    json::object entry;
-    entry.reserve(7);
-    entry["id"] = status.id;
-    entry["type"] = status.type;
-    entry["status"] = status.ok ? "ok" : "error";
-    entry["latency_ms"] = status.latency_ms;
-    entry["cached"] = status.cached;
-    if (status.age_ms) {
-      entry["age_ms"] = *status.age_ms;
-    } else {
-      entry["age_ms"] = nullptr;
-    }
-    if (status.error) entry["error"] = error_json(*status.error);
-    out.push_back(std::move(entry));
-  }
-  return out;
-}
-
 json::object balance_json(const Balance& balance) {
   json::object out;
   out.reserve(9);
@@ -79,11 +47,7 @@ json::object network_json(const CoinNetwork& network) {
   out["chain"] = network.chain;
   out["name"] = network.name;
   out["contract"] = network.contract;
-  if (network.precision) {
-    out["precision"] = *network.precision;
-  } else {
-    out["precision"] = nullptr;
-  }
+  out["precision"] = network.precision ? json::value(*network.precision) : json::value(nullptr);
   out["can_deposit"] = network.can_deposit;
   out["can_withdraw"] = network.can_withdraw;
   out["memo_required"] = network.memo_required;
@@ -94,131 +58,91 @@ json::object network_json(const CoinNetwork& network) {
   return out;
 }
 
-// The fields every fan-out view starts with.
-json::object view_head(TimePointMs as_of, bool complete) {
-  json::object out;
-  out["as_of"] = format_rfc3339_utc(as_of);
-  out["complete"] = complete;
+// `[to_json(item), ...]`.
+template <typename T, typename ToJson>
+json::array array_of(const std::vector<T>& items, ToJson to_json) {
+  json::array out;
+  out.reserve(items.size());
+  for (const auto& item : items) out.push_back(to_json(item));
   return out;
+}
+
+json::object total_json(const AssetTotal& total) {
+  return {{"asset", total.asset},
+          {"total", total.total.to_string()},
+          {"available", total.available.to_string()},
+          {"locked", total.locked.to_string()},
+          {"usd_value", decimal_or_null(total.usd_value)}};
+}
+
+json::object price_source_json(const Price& source) {
+  return {{"gateway", source.gateway}, {"usd", source.usd.to_string()}, {"quote", source.quote}, {"raw_id", source.raw_id}};
+}
+
+json::object price_json(const MergedPrice& price) {
+  return {{"asset", price.asset}, {"usd", price.usd.to_string()}, {"sources", array_of(price.sources, price_source_json)}};
+}
+
+json::object coin_json(const Coin& coin) {
+  return {{"gateway", coin.gateway}, {"coin_id", coin.coin_id}, {"asset", coin.asset},
+          {"name", coin.name},       {"status", coin.status},   {"logo_url", coin.logo},
+          {"networks", array_of(coin.networks, network_json)}};
+}
+
+json::object health_json(const GatewayHealth& gateway) {
+  json::object entry;
+  entry["id"] = gateway.id;
+  entry["type"] = gateway.type;
+  entry["health"] = gateway.health;
+  entry["circuit"] = gateway.circuit;
+  entry["last_success_at"] = time_or_null(gateway.last_success_at);
+  entry["last_error"] = nullptr;
+  if (gateway.last_error) {
+    json::object error = error_json(*gateway.last_error);
+    error["at"] = time_or_null(gateway.last_error_at);
+    entry["last_error"] = std::move(error);
+  }
+  entry["last_latency_ms"] = gateway.last_latency_ms ? json::value(*gateway.last_latency_ms) : json::value(nullptr);
+  entry["requests"] = gateway.requests;
+  entry["in_flight"] = gateway.in_flight;
+  return entry;
+}
+
+// Every fan-out view: `as_of`, `complete`, its own members, then `gateways` (the view's own
+// statuses, or `statuses` when given).
+template <typename View, typename Members>
+std::string render_view(const View& view, const std::vector<GatewayStatus>* statuses, Members members) {
+  json::object out;
+  out["as_of"] = format_rfc3339_utc(view.as_of);
+  out["complete"] = view.complete;
+  members(out);
+  out["gateways"] = gateway_statuses_json(statuses ? *statuses : view.gateways);
+  return json::serialize(out);
 }
 
 }  // namespace
 
 std::string render_balance_view(const BalanceView& view, const std::vector<GatewayStatus>* statuses) {
-  json::object out = view_head(view.as_of, view.complete);
-  out["usd_total"] = view.usd_total.to_string();
-  json::array unpriced;
-  for (const auto& asset : view.unpriced_assets) unpriced.emplace_back(asset);
-  out["unpriced_assets"] = std::move(unpriced);
-  json::array balances;
-  balances.reserve(view.balances.size());
-  for (const auto& balance : view.balances) balances.push_back(balance_json(balance));
-  out["balances"] = std::move(balances);
-  json::array totals;
-  totals.reserve(view.totals.size());
-  for (const auto& total : view.totals) {
-    json::object entry;
-    entry["asset"] = total.asset;
-    entry["total"] = total.total.to_string();
-    entry["available"] = total.available.to_string();
-    entry["locked"] = total.locked.to_string();
-    entry["usd_value"] = decimal_or_null(total.usd_value);
-    totals.push_back(std::move(entry));
-  }
-  out["totals"] = std::move(totals);
-  out["gateways"] = statuses_json(statuses ? *statuses : view.gateways);
-  return json::serialize(out);
+  return render_view(view, statuses, [&](json::object& out) {
+    out["usd_total"] = view.usd_total.to_string();
+    out["unpriced_assets"] = array_of(view.unpriced_assets, [](const std::string& asset) { return json::value(asset); });
+    out["balances"] = array_of(view.balances, balance_json);
+    out["totals"] = array_of(view.totals, total_json);
+  });
 }
 
 std::string render_price_view(const PriceView& view, const std::vector<GatewayStatus>* statuses) {
-  json::object out = view_head(view.as_of, view.complete);
-  json::array prices;
-  prices.reserve(view.prices.size());
-  for (const auto& price : view.prices) {
-    json::object entry;
-    entry["asset"] = price.asset;
-    entry["usd"] = price.usd.to_string();
-    json::array sources;
-    for (const auto& source : price.sources) {
-      json::object s;
-      s["gateway"] = source.gateway;
-      s["usd"] = source.usd.to_string();
-      s["quote"] = source.quote;
-      s["raw_id"] = source.raw_id;
-      sources.push_back(std::move(s));
-    }
-    entry["sources"] = std::move(sources);
-    prices.push_back(std::move(entry));
-  }
-  out["prices"] = std::move(prices);
-  out["gateways"] = statuses_json(statuses ? *statuses : view.gateways);
-  return json::serialize(out);
+  return render_view(view, statuses, [&](json::object& out) { out["prices"] = array_of(view.prices, price_json); });
 }
 
 std::string render_coin_view(const CoinView& view, const std::vector<GatewayStatus>* statuses) {
-  json::object out = view_head(view.as_of, view.complete);
-  json::array coins;
-  coins.reserve(view.coins.size());
-  for (const auto& coin : view.coins) {
-    json::object entry;
-    entry["gateway"] = coin.gateway;
-    entry["coin_id"] = coin.coin_id;
-    entry["asset"] = coin.asset;
-    entry["name"] = coin.name;
-    entry["status"] = coin.status;
-    entry["logo_url"] = coin.logo;
-    json::array networks;
-    for (const auto& network : coin.networks) networks.push_back(network_json(network));
-    entry["networks"] = std::move(networks);
-    coins.push_back(std::move(entry));
-  }
-  out["coins"] = std::move(coins);
-  out["gateways"] = statuses_json(statuses ? *statuses : view.gateways);
-  return json::serialize(out);
+  return render_view(view, statuses, [&](json::object& out) { out["coins"] = array_of(view.coins, coin_json); });
 }
 
 std::string render_gateway_health(const std::vector<GatewayHealth>& gateways, TimePointMs as_of) {
   json::object out;
   out["as_of"] = format_rfc3339_utc(as_of);
-  json::array list;
-  list.reserve(gateways.size());
-  for (const auto& gateway : gateways) {
-    json::object entry;
-    entry["id"] = gateway.id;
-    entry["type"] = gateway.type;
-    entry["health"] = gateway.health;
-    entry["circuit"] = gateway.circuit;
-    entry["last_success_at"] = time_or_null(gateway.last_success_at);
-    if (gateway.last_error) {
-      json::object error = error_json(*gateway.last_error);
-      error["at"] = time_or_null(gateway.last_error_at);
-      entry["last_error"] = std::move(error);
-    } else {
-      entry["last_error"] = nullptr;
-    }
-    if (gateway.last_latency_ms) {
-      entry["last_latency_ms"] = *gateway.last_latency_ms;
-    } else {
-      entry["last_latency_ms"] = nullptr;
-    }
-    entry["requests"] = gateway.requests;
-    entry["in_flight"] = gateway.in_flight;
-    list.push_back(std::move(entry));
-  }
-  out["gateways"] = std::move(list);
-  return json::serialize(out);
-}
-
-std::string render_gateways_failed(std::string_view detail, TimePointMs as_of,
-                                   const std::vector<GatewayStatus>& statuses) {
-  json::object out;
-  out["type"] = "urn:coinfan:problem:" + std::string(all_gateways_failed_code);
-  out["title"] = http::status_title(502);
-  out["status"] = 502;
-  out["detail"] = detail;
-  out["code"] = all_gateways_failed_code;
-  out["as_of"] = format_rfc3339_utc(as_of);
-  out["gateways"] = statuses_json(statuses);
+  out["gateways"] = array_of(gateways, health_json);
   return json::serialize(out);
 }
 

@@ -12,7 +12,7 @@
 
 #include "app/metrics.hpp"
 #include "app/routes.hpp"
-#include "api/view_routes.hpp"
+#include "api/routes.hpp"
 #include "coinfan/aggregate/views.hpp"
 #include "coinfan/records/service.hpp"
 #include "coinfan/core/log.hpp"
@@ -43,10 +43,8 @@ http::ServerOptions server_options(const config::ServerConfig& server) {
 }
 
 asio::awaitable<void> warm_up(std::shared_ptr<aggregate::Views> views) {
-  auto query = views->parse_query("");
-  if (!query) co_return;
-  const auto answer = co_await views->get(aggregate::ViewKind::balances, std::move(*query));
-  log::info("warm-up", {{"view", std::string_view("balances")}, {"status", static_cast<std::uint64_t>(answer.status)}});
+  const auto answer = co_await views->get(aggregate::ViewKind::balances, aggregate::ViewQuery{});
+  log::info("warm-up", {{"view", std::string_view("balances")}, {"ok", answer.ok()}});
 }
 
 }  // namespace
@@ -91,8 +89,7 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   const http::ApiKeyAuth auth(config.api_keys);
   add_operational_routes(*router, server);
   auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
-  api::add_view_routes(*router, views);
-  records::add_record_routes(*router, records::make_records_service(gateways, io.get_executor(), record_options));
+  api::add_api_routes(*router, views, records::make_records_service(gateways, io.get_executor(), record_options));
   // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
   router->wrap("/v1/", [&auth](const std::string& method, http::Handler handler) {
     const bool read = method == "GET" || method == "HEAD";

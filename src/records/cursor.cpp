@@ -1,5 +1,6 @@
 #include "coinfan/records/cursor.hpp"
 
+#include <array>
 #include <stdexcept>
 
 #include "coinfan/core/base64url.hpp"
@@ -147,12 +148,9 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 }  // namespace
 
 std::string_view to_string(SourceKind kind) noexcept {
-  switch (kind) {
-    case SourceKind::transfer_from: return "transfer_from";
-    case SourceKind::transfer_to: return "transfer_to";
-    case SourceKind::swap: return "swap";
-  }
-  return "swap";
+  constexpr std::array<std::string_view, 3> names = {"transfer_from", "transfer_to", "swap"};  // SourceKind values
+  const auto index = static_cast<std::size_t>(kind);
+  return index < names.size() ? names[index] : "swap";
 }
 
 RecordKind record_kind_of(SourceKind kind) noexcept {

@@ -5,7 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "coinfan/http/message.hpp"
+#include "coinfan/aggregate/gateway_status.hpp"
 
 namespace coinfan::records {
 
@@ -23,25 +23,23 @@ json::value decimal_or_null(const std::optional<Decimal>& value) {
   return json::value(value->to_string());
 }
 
-json::object error_json(const Error& error) {
+// The members every record starts with, in the order the API shows them.
+template <typename R>
+json::object record_head(const R& r, std::string_view kind, std::size_t members) {
   json::object out;
-  out["code"] = to_string(error.code);
-  out["detail"] = error.detail;
-  if (!error.provider_code.empty()) out["provider_code"] = error.provider_code;
-  if (!error.provider_message.empty()) out["provider_message"] = error.provider_message;
-  return out;
-}
-
-json::object transfer_json(const TransferRecord& r) {
-  json::object out;
-  out.reserve(13);
+  out.reserve(members);
   out["gateway"] = r.gateway;
-  out["kind"] = "transfer";
+  out["kind"] = kind;
   out["id"] = r.record_id;
   out["order_id"] = r.order_id;
   out["status"] = to_string(r.status);
   out["provider_status"] = r.raw_status;
   out["created_at"] = time_or_null(r.created_at);
+  return out;
+}
+
+json::object transfer_json(const TransferRecord& r) {
+  json::object out = record_head(r, "transfer", 13);
   out["asset"] = r.asset;
   out["coin_id"] = r.coin_id;
   out["amount"] = r.amount.to_string();
@@ -52,15 +50,7 @@ json::object transfer_json(const TransferRecord& r) {
 }
 
 json::object swap_json(const SwapRecord& r) {
-  json::object out;
-  out.reserve(22);
-  out["gateway"] = r.gateway;
-  out["kind"] = "swap";
-  out["id"] = r.record_id;
-  out["order_id"] = r.order_id;
-  out["status"] = to_string(r.status);
-  out["provider_status"] = r.raw_status;
-  out["created_at"] = time_or_null(r.created_at);
+  json::object out = record_head(r, "swap", 22);
   out["arrived_at"] = time_or_null(r.arrived_at);
   out["user_id"] = r.user_id;
   out["asset_in"] = r.asset_in;
@@ -84,38 +74,6 @@ json::object record_json(const Record& record) {
   return swap_json(std::get<SwapRecord>(record));
 }
 
-json::array statuses_json(const std::vector<GatewayRecordStatus>& gateways) {
-  json::array out;
-  out.reserve(gateways.size());
-  for (const auto& gateway : gateways) {
-    json::object entry;
-    entry.reserve(7);
-    entry["id"] = gateway.id;
-    entry["type"] = gateway.type;
-    entry["status"] = gateway.error ? "error" : "ok";
-    entry["latency_ms"] = gateway.latency_ms;
-    entry["cached"] = false;
-    if (gateway.error) {
-      entry["age_ms"] = nullptr;
-      entry["error"] = error_json(*gateway.error);
-    } else {
-      entry["age_ms"] = 0;
-    }
-    out.push_back(std::move(entry));
-  }
-  return out;
-}
-
-json::object problem_json(unsigned status, std::string_view code, std::string_view detail) {
-  json::object out;
-  out["type"] = "urn:coinfan:problem:" + std::string(code);
-  out["title"] = http::status_title(status);
-  out["status"] = status;
-  out["detail"] = detail;
-  out["code"] = code;
-  return out;
-}
-
 }  // namespace
 
 std::string render_record(const Record& record) { return json::serialize(record_json(record)); }
@@ -134,23 +92,7 @@ std::string render_record_page(const RecordPageView& page) {
   }
   out["complete"] = page.complete;
   out["as_of"] = format_rfc3339_utc(page.as_of);
-  out["gateways"] = statuses_json(page.gateways);
-  return json::serialize(out);
-}
-
-std::string render_records_failed(std::string_view detail, TimePointMs as_of,
-                                  const std::vector<GatewayRecordStatus>& gateways) {
-  auto out = problem_json(502, all_gateways_failed_code, detail);
-  out["as_of"] = format_rfc3339_utc(as_of);
-  out["gateways"] = statuses_json(gateways);
-  return json::serialize(out);
-}
-
-std::string render_lookup_failed(unsigned status, std::string_view gateway, const Error& error) {
-  auto out = problem_json(status, to_string(error.code), error.detail);
-  out["gateway"] = gateway;
-  if (!error.provider_code.empty()) out["provider_code"] = error.provider_code;
-  if (!error.provider_message.empty()) out["provider_message"] = error.provider_message;
+  out["gateways"] = aggregate::gateway_statuses_json(page.gateways);
   return json::serialize(out);
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "coinfan/aggregate/gateway_status.hpp"
 #include "coinfan/core/decimal.hpp"
 #include "coinfan/core/error.hpp"
 #include "coinfan/core/types.hpp"
@@ -19,19 +20,6 @@ namespace coinfan::aggregate {
 // USD values (amount × price) are rounded half-even to this many fractional digits; prices
 // and amounts themselves are never rounded.
 inline constexpr unsigned usd_value_places = 8;
-
-// One selected gateway's part in a view, as the `gateways[]` entries show it.
-struct GatewayStatus {
-  std::string id;
-  std::string type;  // config spelling, e.g. "ccpayment-v2"
-  bool ok = false;   // false: the latest call failed (stale data may still be shown)
-  std::int64_t latency_ms = 0;  // of the call that produced this status
-  bool cached = false;          // the data shown was not fetched for this answer
-  std::optional<std::int64_t> age_ms;  // age of the data shown; nullopt when none is shown
-  std::optional<Error> error;          // set exactly when !ok
-
-  friend bool operator==(const GatewayStatus&, const GatewayStatus&) = default;
-};
 
 // What one gateway's balance call yielded (its own prices come with it).
 struct GatewayBalances {
@@ -82,22 +70,6 @@ struct CoinView {
   std::vector<GatewayStatus> gateways;
 };
 
-// One configured gateway as GET /v1/gateways shows it.
-struct GatewayHealth {
-  std::string id;
-  std::string type;
-  std::string health;   // "healthy", "unhealthy" or "unknown" (see gateway_health())
-  std::string circuit;  // "closed", "open" or "half_open"
-  std::optional<TimePointMs> last_success_at;
-  std::optional<Error> last_error;
-  std::optional<TimePointMs> last_error_at;
-  std::optional<std::int64_t> last_latency_ms;
-  std::uint64_t requests = 0;   // upstream requests sent by this gateway's client
-  std::uint64_t in_flight = 0;  // upstream requests not yet answered
-
-  friend bool operator==(const GatewayHealth&, const GatewayHealth&) = default;
-};
-
 // amount × price rounded half-even to usd_value_places; nullopt when the price is unknown.
 std::optional<Decimal> usd_value(const Decimal& amount, const std::optional<Decimal>& usd_price);
 
@@ -141,9 +113,5 @@ struct GatewayCoins {
 CoinView build_coin_view(const std::vector<GatewayCoins>& sources,
                          std::vector<GatewayStatus> statuses,
                          const std::vector<std::string>& assets, TimePointMs as_of);
-
-// "unknown" before any call finished; "healthy" when the last call succeeded and the circuit
-// is closed; "unhealthy" otherwise.
-std::string_view gateway_health(std::optional<bool> last_call_ok, std::string_view circuit);
 
 }  // namespace coinfan::aggregate

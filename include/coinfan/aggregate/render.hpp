@@ -7,12 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "coinfan/aggregate/health.hpp"
 #include "coinfan/aggregate/merge.hpp"
 
 namespace coinfan::aggregate {
-
-// The problem `code` of a view none of whose selected gateways could answer (HTTP 502).
-inline constexpr std::string_view all_gateways_failed_code = "all_gateways_failed";
 
 // `statuses`, when given, is shown instead of view.gateways (a stale answer re-marks them).
 std::string render_balance_view(const BalanceView& view,
@@ -24,10 +22,5 @@ std::string render_coin_view(const CoinView& view,
 
 // `{"as_of": ..., "gateways": [...]}` for GET /v1/gateways.
 std::string render_gateway_health(const std::vector<GatewayHealth>& gateways, TimePointMs as_of);
-
-// RFC 9457 problem (status 502, code all_gateways_failed) that still lists every selected
-// gateway's status, plus `as_of`.
-std::string render_gateways_failed(std::string_view detail, TimePointMs as_of,
-                                   const std::vector<GatewayStatus>& statuses);
 
 }  // namespace coinfan::aggregate

@@ -9,12 +9,14 @@
 //   * then, while its oldest data is younger than `cache.stale`, served at once marked
 //     `cached: true` with each gateway's age, while one background refresh runs;
 //   * identical requests that need a fan-out share the one in flight;
-//   * `max_age` (the `max_age_ms` parameter) accepts cached data at most that old; zero
-//     forces a fan-out.
+//   * `max_age` (the `max_age_ms` parameter) bounds the age of every piece of data served;
+//     zero forces a fan-out whose calls all start after the request arrived.
 // Under the response cache, each gateway's last good answer is kept per view: a fan-out reuses
 // one that is still fresh (marked `cached: true`), a gateway that is already being called is
-// not called twice, and a failed call falls back to the last good answer until `cache.stale`
-// (the status says `error` with what failed, the data stays).
+// not called twice, and without max_age a failed call falls back to the last good answer
+// until `cache.stale` (the status says `error` with what failed, the data stays).
+// The policy itself is pure (cache_policy.hpp); this layer holds a lock around it, runs the
+// fan-outs it asks for (fan_out.hpp) and keeps the gateways' health (health.hpp).
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -28,6 +30,8 @@
 #include <string_view>
 #include <vector>
 
+#include "coinfan/aggregate/answer.hpp"
+#include "coinfan/aggregate/cache_policy.hpp"
 #include "coinfan/aggregate/query.hpp"
 #include "coinfan/config/config.hpp"
 #include "coinfan/core/error.hpp"
@@ -50,42 +54,18 @@ struct ViewGateway {
   std::chrono::milliseconds timeout{5000};  // the gateway's `timeout_ms`: its fan-out deadline
 };
 
-// Distinct cached queries kept at most; past it, expired entries go first, then the oldest.
-inline constexpr std::size_t max_cached_views = 1024;
-
-// A ready answer; `body` is shared with the cache and must not be modified.
-struct ViewAnswer {
-  enum class Source { fan_out, cache, stale };
-
-  unsigned status = 200;
-  bool problem = false;  // application/problem+json rather than application/json
-  std::shared_ptr<const std::string> body;
-  Source source = Source::fan_out;
-  std::chrono::milliseconds age{0};  // of the oldest data in the answer, when from the cache
-};
-
-struct ViewCacheStats {
-  std::uint64_t hits = 0;        // fresh answers from the cache
-  std::uint64_t stale_hits = 0;  // stale answers served while refreshing
-  std::uint64_t misses = 0;      // requests that waited for a fan-out
-  std::uint64_t fan_outs = 0;    // fan-outs started (foreground and background)
-  std::uint64_t entries = 0;     // cached queries now
-};
-
 class Views {
  public:
   struct Impl;
   explicit Views(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-  // `query` as parse_query() returns it. 400 answers for a selection the view cannot serve
-  // (a gateway without a coin catalogue in the coins view); 502 when no gateway could answer.
+  // The answer for a parsed query (api::parse_view_query). Errors: unknown_gateway,
+  // no_coin_catalogue (a selection the view cannot serve), no_gateway_answered (nobody had
+  // data to show: the answer lists every selected gateway's status), internal.
   boost::asio::awaitable<ViewAnswer> get(ViewKind kind, ViewQuery query);
 
-  // Validates a raw query string against the configured gateway ids (see parse_view_query).
-  Result<ViewQuery> parse_query(std::string_view raw_query) const;
-
-  // GET /v1/gateways: every configured gateway's type, health, circuit state, last success
-  // and last error as the views have seen them. Rendered on each call (small, always current).
+  // Every configured gateway's type, health, circuit state, last success and last error as
+  // the views have seen them (GET /v1/gateways). Rendered on each call (small, always current).
   ViewAnswer gateways() const;
 
   const std::vector<std::string>& gateway_ids() const;

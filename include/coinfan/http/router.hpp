@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "coinfan/core/error.hpp"
+#include "coinfan/core/query_string.hpp"  // percent_decode, for path segments
 #include "coinfan/http/message.hpp"
 
 namespace coinfan::http {
@@ -47,24 +48,6 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
-};
-
-// Percent-decodes; `plus_is_space` for query strings. nullopt on a bad escape or a NUL byte.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
-
-// A parsed query string. Values are percent-decoded; order and repeats are kept.
-class Query {
- public:
-  static Result<Query> parse(std::string_view raw);
-
-  bool has(std::string_view name) const;
-  std::optional<std::string_view> get(std::string_view name) const;  // the last occurrence
-  // All values of a repeated and/or comma-separated parameter (`a=1,2&a=3`), empty items dropped.
-  std::vector<std::string> list(std::string_view name) const;
-  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
-
- private:
-  std::vector<std::pair<std::string, std::string>> items_;
 };
 
 }  // namespace coinfan::http

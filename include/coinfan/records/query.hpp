@@ -1,6 +1,7 @@
 #pragma once
-// The query of GET /v1/records and of the record lookups, validated and normalised. Pure code:
-// equal selections normalise to equal values, which the cursor's fingerprint relies on.
+// The query of GET /v1/records and of the record lookups as domain values (api/record_query.hpp
+// parses them from a request). Pure code: equal selections normalise to equal values, which
+// the cursor's fingerprint relies on.
 //
 // Decisions (also in openapi/openapi.yaml):
 //   * `kind` absent: swaps, plus transfers when `user_id` is given (CCPayment lists transfers
@@ -52,16 +53,13 @@ struct RecordQuery {
   friend bool operator==(const RecordQuery&, const RecordQuery&) = default;
 };
 
-// Parses the raw query string (without '?'). `gateways` in configuration order. Without a
-// `gateway` parameter every gateway with records is selected. invalid_argument, with a detail
-// naming the parameter, for anything the header comment rejects, an unknown gateway id, or a
-// gateway whose provider has no transfer or swap records.
-Result<RecordQuery> parse_record_query(std::string_view raw_query,
-                                       const std::vector<RecordGatewayInfo>& gateways);
-
 // The provider's user id rule (CCPayment v2, the one provider with records): 5-64 printable
 // ASCII characters without spaces, not starting with "sys".
 bool valid_user_id(std::string_view user_id) noexcept;
+// Record ids: 1-128 printable ASCII characters without spaces.
+bool valid_record_id(std::string_view record_id) noexcept;
+// Order ids (a lookup's `order_id`): 3-64 printable ASCII characters without spaces.
+bool valid_order_id(std::string_view order_id) noexcept;
 
 // GET /v1/gateways/{id}/transfers/{record_id} and ?order_id= (same for swaps): exactly one of
 // the two is set.
@@ -69,11 +67,5 @@ struct RecordLookup {
   std::optional<std::string> record_id;
   std::optional<std::string> order_id;
 };
-
-// `record_id` is the path segment when the route has one. With it the query string must be
-// empty; without it the query must be exactly one `order_id` of 3-64 printable ASCII
-// characters. Record ids: 1-128 printable ASCII characters without spaces.
-Result<RecordLookup> parse_record_lookup(std::string_view raw_query,
-                                         std::optional<std::string> record_id);
 
 }  // namespace coinfan::records

@@ -9,6 +9,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include "api/view_query.hpp"
 #include "integration/aggregate/fake_gateway.hpp"
 
 namespace coinfan::aggregate::testing_support {
@@ -56,7 +57,7 @@ class ViewsTest : public ::testing::Test {
   }
 
   ViewQuery query(std::string_view raw) {
-    auto parsed = views_->parse_query(raw);
+    auto parsed = api::parse_view_query(raw, views_->gateway_ids());
     EXPECT_TRUE(parsed.ok()) << raw;
     return parsed.ok() ? parsed.value() : ViewQuery{};
   }
@@ -82,8 +83,7 @@ TEST_F(ViewsTest, MergesEveryGatewayWithExactTotals) {
   add_gateway("cloud", {make_balance("USDT", "", "ERC20"), make_balance("BTC", "123456789012.345678901234")});
   build();
   const auto answer = get_done();
-  EXPECT_EQ(answer.status, 200);
-  EXPECT_FALSE(answer.problem);
+  EXPECT_TRUE(answer.ok());
   const auto body = body_json(answer);
   EXPECT_EQ(body.at("complete").as_bool(), true);
   const auto& totals = body.at("totals").as_array();
@@ -131,7 +131,7 @@ TEST_F(ViewsTest, HangingGatewaysCostOnlyTheirOwnTimeout) {
   ASSERT_TRUE(run_until(io_, [&] { return pending->done(); }));
   EXPECT_GE(pending->elapsed(), 250ms);
   EXPECT_LT(pending->elapsed(), 750ms);
-  ASSERT_EQ(pending->answer->status, 200);
+  ASSERT_TRUE(pending->answer->ok());
   const auto body = body_json(*pending->answer);
   EXPECT_EQ(body.at("complete").as_bool(), false);
   EXPECT_EQ(body.at("totals").at(0).at("total").as_string(), "1");
@@ -152,14 +152,14 @@ TEST_F(ViewsTest, EveryGatewayFailingIs502WithEveryError) {
   add_gateway("b")->behave(Behaviour::fail(Error{ErrorCode::auth_failed, "token rejected", "401", "bad key"}));
   build();
   const auto answer = get_done();
-  EXPECT_EQ(answer.status, 502);
-  EXPECT_TRUE(answer.problem);
-  const auto body = body_json(answer);
-  EXPECT_EQ(body.at("code").as_string(), "all_gateways_failed");
-  EXPECT_EQ(body.at("status").as_int64(), 502);
-  EXPECT_EQ(status_of(body, "a").at("error").at("code").as_string(), "unreachable");
-  EXPECT_EQ(status_of(body, "b").at("error").at("code").as_string(), "auth_failed");
-  EXPECT_EQ(status_of(body, "b").at("error").at("provider_code").as_string(), "401");
+  EXPECT_EQ(answer.error, ViewError::no_gateway_answered);
+  EXPECT_FALSE(answer.body);
+  ASSERT_TRUE(answer.gateways);
+  ASSERT_EQ(answer.gateways->size(), 2u);
+  EXPECT_EQ(answer.gateways->at(0).id, "a");
+  EXPECT_EQ(answer.gateways->at(0).error->code, ErrorCode::unreachable);
+  EXPECT_EQ(answer.gateways->at(1).error->code, ErrorCode::auth_failed);
+  EXPECT_EQ(answer.gateways->at(1).error->provider_code, "401");
 }
 
 TEST_F(ViewsTest, AnAdapterThatThrowsIsAnInternalErrorForThatGatewayOnly) {
@@ -167,7 +167,7 @@ TEST_F(ViewsTest, AnAdapterThatThrowsIsAnInternalErrorForThatGatewayOnly) {
   add_gateway("buggy")->behave(Behaviour::throws());
   build();
   const auto answer = get_done();
-  ASSERT_EQ(answer.status, 200);
+  ASSERT_TRUE(answer.ok());
   EXPECT_EQ(status_of(body_json(answer), "buggy").at("error").at("code").as_string(), "internal");
 }
 
@@ -246,7 +246,7 @@ TEST_F(ViewsTest, FailedRefreshKeepsStaleDataUntilStaleMs) {
   run_ready(io_);
 
   auto answer = get_done();
-  ASSERT_EQ(answer.status, 200);
+  ASSERT_TRUE(answer.ok());
   auto body = body_json(answer);
   EXPECT_EQ(body.at("complete").as_bool(), false);
   EXPECT_EQ(body.at("totals").at(0).at("total").as_string(), "3");  // flaky's data is kept
@@ -262,7 +262,7 @@ TEST_F(ViewsTest, FailedRefreshKeepsStaleDataUntilStaleMs) {
   answer = get_done();
   body = body_json(answer);
   EXPECT_EQ(answer.source, ViewAnswer::Source::fan_out);
-  ASSERT_EQ(answer.status, 200);
+  ASSERT_TRUE(answer.ok());
   EXPECT_EQ(body.at("totals").at(0).at("total").as_string(), "1");
   EXPECT_TRUE(status_of(body, "flaky").at("age_ms").is_null());
   EXPECT_EQ(status_of(body, "flaky").at("error").at("code").as_string(), "bad_response");
@@ -271,7 +271,7 @@ TEST_F(ViewsTest, FailedRefreshKeepsStaleDataUntilStaleMs) {
   good->behave(Behaviour::fail(make_error(ErrorCode::timeout, "no answer")));
   clock_.advance(61000ms);
   answer = get_done();
-  EXPECT_EQ(answer.status, 502);
+  EXPECT_EQ(answer.error, ViewError::no_gateway_answered);
 }
 
 TEST_F(ViewsTest, StaleDataIsNotServedPastStaleMs) {
@@ -333,21 +333,21 @@ TEST_F(ViewsTest, TheNumberOfCachedQueriesIsBounded) {
   auto gateway = add_gateway("a", {make_balance("BTC", "1")});
   build();
   for (std::size_t i = 0; i < max_cached_views + 100; ++i) {
-    ASSERT_EQ(get_done(ViewKind::balances, query("asset=A" + std::to_string(i))).status, 200);
+    ASSERT_TRUE(get_done(ViewKind::balances, query("asset=A" + std::to_string(i))).ok());
   }
   EXPECT_LE(views_->cache_stats().entries, max_cached_views);
   EXPECT_EQ(gateway->calls(), 1);  // every query after the first reused the gateway's answer
 }
 
-TEST_F(ViewsTest, UnknownGatewayInAQueryIsA400Answer) {
+TEST_F(ViewsTest, UnknownGatewayInAQueryIsAnUnknownGatewayAnswer) {
   add_gateway("a");
   build();
   ViewQuery bad;
   bad.gateways = {"nope"};
   const auto answer = get_done(ViewKind::balances, bad);
-  EXPECT_EQ(answer.status, 400);
-  EXPECT_EQ(body_json(answer).at("code").as_string(), "invalid_argument");
-  EXPECT_FALSE(views_->parse_query("gateway=nope").ok());
+  EXPECT_EQ(answer.error, ViewError::unknown_gateway);
+  EXPECT_EQ(answer.detail, "gateway: unknown gateway id 'nope'");
+  EXPECT_FALSE(api::parse_view_query("gateway=nope", views_->gateway_ids()).ok());
 }
 
 TEST_F(ViewsTest, PricesAreTheMedianOfEverySource) {
@@ -357,7 +357,7 @@ TEST_F(ViewsTest, PricesAreTheMedianOfEverySource) {
   add_gateway("d")->behave(Behaviour::fail(make_error(ErrorCode::circuit_open, "circuit open")));
   build();
   const auto answer = get_done(ViewKind::prices);
-  ASSERT_EQ(answer.status, 200);
+  ASSERT_TRUE(answer.ok());
   const auto body = body_json(answer);
   EXPECT_EQ(body.at("complete").as_bool(), false);
   const auto& btc = body.at("prices").at(0);
@@ -379,13 +379,13 @@ TEST_F(ViewsTest, CoinsComeOnlyFromGatewaysWithACatalogue) {
   auto without = add_gateway("kuna");
   build();
   const auto answer = get_done(ViewKind::coins);
-  ASSERT_EQ(answer.status, 200);
+  ASSERT_TRUE(answer.ok());
   const auto body = body_json(answer);
   EXPECT_EQ(body.at("coins").as_array().size(), 1u);
   EXPECT_EQ(body.at("coins").at(0).at("gateway").as_string(), "ccp");
   EXPECT_EQ(body.at("gateways").as_array().size(), 1u);
   EXPECT_EQ(without->calls(), 0);
-  EXPECT_EQ(get_done(ViewKind::coins, query("gateway=kuna")).status, 400);
+  EXPECT_EQ(get_done(ViewKind::coins, query("gateway=kuna")).error, ViewError::no_coin_catalogue);
 }
 
 TEST_F(ViewsTest, GatewaysViewShowsHealthCircuitAndLastError) {
@@ -436,7 +436,7 @@ TEST_F(ViewsTest, ACancelledWaiterLeavesWithoutStoppingTheFanOut) {
   gate->open();
   run_ready(io_);
   ASSERT_TRUE(patient->done());
-  EXPECT_EQ(patient->answer->status, 200);
+  EXPECT_TRUE(patient->answer->ok());
 }
 
 }  // namespace

@@ -233,13 +233,5 @@ TEST(CoinView, SetsGatewaySortsAndFilters) {
   EXPECT_EQ(view.coins[1].gateway, "b");
 }
 
-TEST(GatewayHealth, FollowsTheLastCallAndTheCircuit) {
-  EXPECT_EQ(gateway_health(std::nullopt, "closed"), "unknown");
-  EXPECT_EQ(gateway_health(true, "closed"), "healthy");
-  EXPECT_EQ(gateway_health(false, "closed"), "unhealthy");
-  EXPECT_EQ(gateway_health(true, "half_open"), "unhealthy");
-  EXPECT_EQ(gateway_health(std::nullopt, "open"), "unhealthy");
-}
-
 }  // namespace
 }  // namespace coinfan::aggregate

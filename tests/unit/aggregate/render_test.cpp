@@ -184,16 +184,6 @@ TEST(RenderCoins, HasNetworksWithFlagsAndNullableLimits) {
   EXPECT_TRUE(n.at("withdraw_fee").is_null());
 }
 
-TEST(RenderGatewaysFailed, IsAProblemThatStillListsEveryGateway) {
-  const auto doc = json::parse(render_gateways_failed("none answered", sample_time(), {failed_status()})).as_object();
-  EXPECT_EQ(doc.at("type").as_string(), "urn:coinfan:problem:all_gateways_failed");
-  EXPECT_EQ(doc.at("title").as_string(), "Bad Gateway");
-  EXPECT_EQ(doc.at("status").as_int64(), 502);
-  EXPECT_EQ(doc.at("code").as_string(), "all_gateways_failed");
-  EXPECT_EQ(doc.at("detail").as_string(), "none answered");
-  EXPECT_EQ(doc.at("gateways").at(0).at("error").at("code").as_string(), "provider_error");
-}
-
 TEST(RenderGatewayHealth, ShowsCircuitLastSuccessAndLastError) {
   GatewayHealth healthy;
   healthy.id = "ccp-main";

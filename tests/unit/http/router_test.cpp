@@ -1,4 +1,4 @@
-// Routing, query parsing and percent-decoding.
+// Routing and request ids (query-string parsing: tests/unit/core/query_string_test.cpp).
 
 #include <gtest/gtest.h>
 
@@ -41,36 +41,6 @@ TEST(Router, WrongMethodListsAllowedMethodsIncludingHead) {
   EXPECT_EQ(match.outcome, Router::Outcome::method_not_allowed);
   EXPECT_EQ(match.allow, "GET, HEAD, POST");
   EXPECT_EQ(router.match("HEAD", "/x").outcome, Router::Outcome::found);
-}
-
-TEST(Query, DecodesPercentAndPlus) {
-  auto query = Query::parse("a=1%2C2&b=hello+world&c=%E2%82%AC");
-  ASSERT_TRUE(query);
-  EXPECT_EQ(*query->get("a"), "1,2");
-  EXPECT_EQ(*query->get("b"), "hello world");
-  EXPECT_EQ(*query->get("c"), "\xE2\x82\xAC");
-  EXPECT_FALSE(query->get("d"));
-}
-
-TEST(Query, ListJoinsRepeatedAndCommaSeparatedValues) {
-  auto query = Query::parse("asset=USDT,BTC&asset=ETH&asset=&asset=,TRX,");
-  ASSERT_TRUE(query);
-  EXPECT_EQ(query->list("asset"), (std::vector<std::string>{"USDT", "BTC", "ETH", "TRX"}));
-}
-
-TEST(Query, BadEscapesAreErrors) {
-  EXPECT_FALSE(Query::parse("a=%"));
-  EXPECT_FALSE(Query::parse("a=%4"));
-  EXPECT_FALSE(Query::parse("a=%zz"));
-  EXPECT_FALSE(Query::parse("a=%00"));
-  EXPECT_TRUE(Query::parse("a=%41"));
-}
-
-TEST(Query, ParameterWithoutValueIsPresentAndEmpty) {
-  auto query = Query::parse("flag&x=1");
-  ASSERT_TRUE(query);
-  EXPECT_TRUE(query->has("flag"));
-  EXPECT_EQ(*query->get("flag"), "");
 }
 
 TEST(RequestId, AcceptsSafeIdsOnly) {

@@ -102,10 +102,10 @@ TEST(RecordRender, PageListsRecordsCursorAndGatewayStatuses) {
   page.records.push_back(MergedRecord{sample_swap(), 1, std::nullopt});
   page.complete = false;
   page.as_of = TimePointMs{std::chrono::milliseconds{1740787200123}};
-  page.gateways.push_back(GatewayRecordStatus{"ccp-a", "ccpayment-v2", 12, std::nullopt});
+  page.gateways.push_back(aggregate::live_status("ccp-a", "ccpayment-v2", 12, std::nullopt));
   Error error = make_error(ErrorCode::provider_error, "provider says no");
   error.provider_code = "11002";
-  page.gateways.push_back(GatewayRecordStatus{"ccp-b", "ccpayment-v2", 40, error});
+  page.gateways.push_back(aggregate::live_status("ccp-b", "ccpayment-v2", 40, error));
 
   auto value = json::parse(render_record_page(page)).as_object();
   EXPECT_EQ(value.at("records").as_array().size(), 2u);
@@ -127,16 +127,6 @@ TEST(RecordRender, PageListsRecordsCursorAndGatewayStatuses) {
   page.next_cursor = "abc";
   value = json::parse(render_record_page(page)).as_object();
   EXPECT_EQ(value.at("next_cursor"), "abc");
-}
-
-TEST(RecordRender, AllFailedProblemKeepsTheGatewayList) {
-  const auto value = json::parse(render_records_failed(
-                                     "no selected gateway answered", TimePointMs{},
-                                     {GatewayRecordStatus{"ccp-a", "ccpayment-v2", 5, make_error(ErrorCode::timeout, "late")}}))
-                         .as_object();
-  EXPECT_EQ(value.at("status"), 502);
-  EXPECT_EQ(value.at("code"), "all_gateways_failed");
-  EXPECT_EQ(value.at("gateways").as_array().size(), 1u);
 }
 
 }  // namespace

@@ -250,5 +250,90 @@ TEST_F(ViewRoutesTest, PricesCoinsAndGatewaysAnswer) {
   EXPECT_EQ(body.at("gateways").at(1).at("last_error").at("code").as_string(), "auth_failed");
 }
 
+// max_age_ms=0 means "fresh from the gateways", always: the manual clock does not move between
+// these requests, so each arrives at the very time point the previous fan-out finished.
+TEST_F(ViewRoutesTest, MaxAgeZeroForcesAFanOutEvenAtTheInstantTheLastOneFinished) {
+  auto gateway = add_gateway("a", {make_balance("BTC", "1")});
+  start();
+  ASSERT_EQ(get("/v1/balances").result_int(), 200u);
+  EXPECT_EQ(gateway->calls(), 1);
+  for (int i = 2; i <= 3; ++i) {
+    auto forced = get("/v1/balances?max_age_ms=0");
+    ASSERT_EQ(forced.result_int(), 200u);
+    EXPECT_TRUE(header(forced, "Age").empty());
+    EXPECT_EQ(gateway->calls(), i);
+    const auto body = boost::json::parse(forced.body());
+    EXPECT_EQ(body.at("gateways").at(0).at("cached").as_bool(), false);
+  }
+  // Without max_age the same instant is a plain cache hit.
+  auto cached = get("/v1/balances");
+  EXPECT_EQ(header(cached, "Age"), "0");
+  EXPECT_EQ(gateway->calls(), 3);
+}
+
+TEST_F(ViewRoutesTest, MaxAgeZeroNeverJoinsACallThatStartedBeforeItArrived) {
+  auto gate = std::make_shared<Gate>();
+  auto gateway = add_gateway("a", {make_balance("BTC", "1")});
+  gateway->behave(Behaviour::at_gate(gate));
+  start();
+  RawConnection early(server_->port());
+  early.send(get_request("/v1/balances"));
+  ASSERT_TRUE(eventually([&] { return gateway->calls() == 1; }));
+  clock_.advance(1ms);
+  RawConnection forced(server_->port());
+  forced.send(get_request("/v1/balances?max_age_ms=0"));
+  // The call in flight was sent before the forced request arrived: it gets its own.
+  EXPECT_TRUE(eventually([&] { return gateway->calls() == 2; }));
+  gate->open();
+  for (auto* connection : {&early, &forced}) {
+    auto response = connection->read_response();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->result_int(), 200u);
+  }
+}
+
+// Data older than max_age_ms is never served, not even as a failing gateway's fallback.
+TEST_F(ViewRoutesTest, MaxAgeZeroShowsNoEarlierDataOfAFailingGateway) {
+  add_gateway("good", {make_balance("BTC", "1")});
+  auto flaky = add_gateway("flaky", {make_balance("BTC", "2")});
+  start();
+  ASSERT_EQ(get("/v1/balances").result_int(), 200u);
+  flaky->behave(Behaviour::fail(make_error(ErrorCode::unreachable, "connect refused")));
+  clock_.advance(1000ms);
+  auto forced = get("/v1/balances?max_age_ms=0");
+  ASSERT_EQ(forced.result_int(), 200u);
+  const auto body = boost::json::parse(forced.body());
+  EXPECT_EQ(body.at("complete").as_bool(), false);
+  EXPECT_EQ(body.at("totals").at(0).at("total").as_string(), "1");  // flaky's old "2" is not shown
+  const auto& status = body.at("gateways").at(1);
+  EXPECT_EQ(status.at("id").as_string(), "flaky");
+  EXPECT_EQ(status.at("status").as_string(), "error");
+  EXPECT_EQ(status.at("cached").as_bool(), false);
+  EXPECT_TRUE(status.at("age_ms").is_null());
+}
+
+TEST_F(ViewRoutesTest, EveryGatewayFailingUnderMaxAgeIs502EvenWithOlderDataAtHand) {
+  auto gateway = add_gateway("a", {make_balance("BTC", "1")});
+  start();
+  ASSERT_EQ(get("/v1/balances").result_int(), 200u);
+  gateway->behave(Behaviour::fail(make_error(ErrorCode::timeout, "no answer")));
+  clock_.advance(1000ms);
+  for (const auto* target : {"/v1/balances?max_age_ms=0", "/v1/balances?max_age_ms=999"}) {
+    auto response = get(target);
+    EXPECT_EQ(response.result_int(), 502u) << target;
+    EXPECT_EQ(header(response, "Content-Type"), "application/problem+json") << target;
+    const auto body = boost::json::parse(response.body());
+    EXPECT_EQ(body.at("code").as_string(), "all_gateways_failed") << target;
+    EXPECT_EQ(body.at("gateways").at(0).at("error").at("code").as_string(), "timeout") << target;
+  }
+  // Data within the bound may still be served, and without max_age_ms the stale-if-error
+  // fallback stays: the 502s above did not replace the shared answer.
+  auto bounded = get("/v1/balances?max_age_ms=1000");
+  EXPECT_EQ(bounded.result_int(), 200u);
+  auto plain = get("/v1/balances");
+  ASSERT_EQ(plain.result_int(), 200u);
+  EXPECT_EQ(boost::json::parse(plain.body()).at("totals").at(0).at("total").as_string(), "1");
+}
+
 }  // namespace
 }  // namespace coinfan::aggregate::testing_support

@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "api/record_routes.hpp"
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/http/server.hpp"
 #include "coinfan/records/service.hpp"
@@ -139,7 +140,7 @@ class RecordsRig {
     if (cloud_) add_gateway(cloud_->gateway_config("cloud"));
     service_ = make_records_service(gateways_, io_.get_executor(), std::move(options));
     router_ = std::make_shared<http::Router>();
-    add_record_routes(*router_, service_);
+    api::add_record_routes(*router_, service_);
     server_ = std::make_unique<http::Server>(io_, http::ServerOptions{}, router_);
     server_->start();
   }

@@ -1,14 +1,19 @@
 // The read views' query parameters: filters, normalisation and every malformed form.
 
-#include "coinfan/aggregate/query.hpp"
+#include "api/view_query.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace coinfan::aggregate {
+namespace coinfan::api {
 namespace {
+
+using aggregate::cache_key;
+using aggregate::ViewKind;
+using aggregate::ViewQuery;
+using aggregate::max_query_assets;
 
 const std::vector<std::string> known = {"ccp-main", "ccp-old", "cloud", "kuna"};
 
@@ -95,4 +100,4 @@ TEST(CacheKey, EqualSelectionsGiveEqualKeys) {
 }
 
 }  // namespace
-}  // namespace coinfan::aggregate
+}  // namespace coinfan::api

@@ -1,0 +1,16 @@
+#include "api/routes.hpp"
+
+#include <utility>
+
+#include "api/record_routes.hpp"
+#include "api/view_routes.hpp"
+
+namespace coinfan::api {
+
+void add_api_routes(http::Router& router, std::shared_ptr<aggregate::Views> views,
+                    std::shared_ptr<records::RecordsService> records) {
+  add_view_routes(router, std::move(views));
+  add_record_routes(router, std::move(records));
+}
+
+}  // namespace coinfan::api

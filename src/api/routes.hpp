@@ -1,0 +1,16 @@
+#pragma once
+// Every /v1/ route of the API: the views (balances, prices, coins, gateways) and the records
+// (list and lookups). app/ wires them next to its operational routes.
+
+#include <memory>
+
+#include "coinfan/aggregate/views.hpp"
+#include "coinfan/http/router.hpp"
+#include "coinfan/records/service.hpp"
+
+namespace coinfan::api {
+
+void add_api_routes(http::Router& router, std::shared_ptr<aggregate::Views> views,
+                    std::shared_ptr<records::RecordsService> records);
+
+}  // namespace coinfan::api
