@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "coinfan/sim/simulator.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::sim {
 
@@ -184,10 +185,8 @@ KunaAccount demo_kuna_account() {
 }
 
 std::shared_ptr<Provider> make_demo_provider(config::GatewayType type, std::chrono::system_clock::time_point now) {
-  switch (type) {
-    case config::GatewayType::ccpayment_v1:
-      return std::make_shared<CcpaymentV1Provider>(demo_ccpayment_v1_account());
-    case config::GatewayType::ccpayment_v2: {
+  if (type == gateways::ccpayment_v1::type) return std::make_shared<CcpaymentV1Provider>(demo_ccpayment_v1_account());
+  if (type == gateways::ccpayment_v2::type) {
       auto provider = std::make_shared<CcpaymentV2Provider>(demo_ccpayment_v2_account());
       CcpaymentV2HistorySpec history;
       history.users = {demo_ccpayment_v2_users[0], demo_ccpayment_v2_users[1], demo_ccpayment_v2_users[2],
@@ -199,14 +198,10 @@ std::shared_ptr<Provider> make_demo_provider(config::GatewayType type, std::chro
       history.order_prefix = "demo";
       provider->seed_history(history);
       return provider;
-    }
-    case config::GatewayType::cryptocloud:
-      return std::make_shared<CryptoCloudProvider>(demo_cryptocloud_account());
-    case config::GatewayType::trubit:
-      return std::make_shared<TruBitProvider>(demo_trubit_account());
-    case config::GatewayType::kuna:
-      return std::make_shared<KunaProvider>(demo_kuna_account());
   }
+  if (type == gateways::cryptocloud::type) return std::make_shared<CryptoCloudProvider>(demo_cryptocloud_account());
+  if (type == gateways::trubit::type) return std::make_shared<TruBitProvider>(demo_trubit_account());
+  if (type == gateways::kuna::type) return std::make_shared<KunaProvider>(demo_kuna_account());
   return nullptr;
 }
 
@@ -216,9 +211,9 @@ DemoGateways start_demo_gateways(boost::asio::io_context& io, SimulatorOptions o
     config::GatewayType type;
   };
   static constexpr Entry entries[] = {
-      {"ccp-main", config::GatewayType::ccpayment_v2}, {"ccp-legacy", config::GatewayType::ccpayment_v1},
-      {"cloud", config::GatewayType::cryptocloud},     {"trubit", config::GatewayType::trubit},
-      {"kuna", config::GatewayType::kuna},
+      {"ccp-main", gateways::ccpayment_v2::type}, {"ccp-legacy", gateways::ccpayment_v1::type},
+      {"cloud", gateways::cryptocloud::type},     {"trubit", gateways::trubit::type},
+      {"kuna", gateways::kuna::type},
   };
   DemoGateways demo;
   for (const auto& entry : entries) {

@@ -1,20 +1,27 @@
 #include <string>
 
-#include "coinfan/upstream/client.hpp"
-#include "upstream/request_check.hpp"
+#include "coinfan/core/ascii.hpp"
+#include "coinfan/upstream/request.hpp"
 
 namespace coinfan::upstream {
 
+std::optional<std::string_view> find_header(const Request& request, std::string_view name) {
+  for (const auto& [key, value] : request.headers) {
+    if (ascii::iequals(key, name)) return std::string_view(value);
+  }
+  return std::nullopt;
+}
+
 std::string Response::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (iequals_ascii(key, name)) return value;
+    if (ascii::iequals(key, name)) return value;
   }
   return {};
 }
 
 bool Response::has_header(std::string_view name) const {
   for (const auto& entry : headers) {
-    if (iequals_ascii(entry.first, name)) return true;
+    if (ascii::iequals(entry.first, name)) return true;
   }
   return false;
 }

@@ -7,7 +7,8 @@
 
 #include "gateways/ccpayment_v2/requests.hpp"
 #include "gateways/ccpayment_v2/responses.hpp"
-#include "gateways/registry.hpp"
+#include "gateways/ccpayment_v2/provider.hpp"
+#include "gateways/common/adapter.hpp"
 
 namespace coinfan::gateways {
 namespace {
@@ -35,7 +36,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
  public:
   CcpaymentV2Gateway(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
                      const GatewayEnvironment& env)
-      : AdapterBase(config, std::move(client), env), credentials_{config.app_id, config.app_secret} {}
+      : AdapterBase(config, std::move(client), env), credentials_(settings<v2::Settings>().credentials) {}
 
   RecordSource* records() override { return this; }
   MoneyMover* money() override { return this; }
@@ -199,15 +200,6 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   }
 
  private:
-  // Builds, sends and parses one call.
-  template <typename T, typename Parse>
-  boost::asio::awaitable<Result<T>> call(Result<UpstreamCall> built, Parse parse) {
-    if (!built) co_return std::move(built).error();
-    auto response = co_await send(std::move(*built));
-    if (!response) co_return std::move(response).error();
-    co_return interpret<T>(*response, parse);
-  }
-
   boost::asio::awaitable<Result<TransferRecord>> resolve_transfer(std::string order_id, Error send_error) {
     auto found = co_await transfer_record(std::nullopt, order_id);
     if (found) co_return found;
@@ -251,8 +243,9 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
 
 }  // namespace
 
-std::shared_ptr<Gateway> make_ccpayment_v2(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
-                                           const GatewayEnvironment& env) {
+std::shared_ptr<Gateway> ccpayment_v2::Provider::make_adapter(const config::GatewayConfig& config,
+                                                              std::shared_ptr<upstream::Client> client,
+                                                              const GatewayEnvironment& env) {
   return std::make_shared<CcpaymentV2Gateway>(config, std::move(client), env);
 }
 

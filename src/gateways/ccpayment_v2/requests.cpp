@@ -162,7 +162,7 @@ Result<std::monostate> validate(const RescanRequest& request) {
   return std::monostate{};
 }
 
-Result<UpstreamCall> build_signed_call(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_signed_call(const Credentials& credentials, std::int64_t unix_seconds,
                                        std::string_view method, std::string body, bool idempotent) {
   if (auto error = check_credential("app_id", credentials.app_id)) return std::move(*error);
   if (auto error = check_credential("app_secret", credentials.app_secret)) return std::move(*error);
@@ -172,7 +172,7 @@ Result<UpstreamCall> build_signed_call(const Credentials& credentials, std::int6
   auto signature = sign(credentials, timestamp, body);
   if (!signature) return std::move(signature).error();
 
-  UpstreamCall call;
+  upstream::Request call;
   call.method = "POST";
   call.target = std::string(path_prefix) + std::string(method);
   call.headers = {
@@ -186,12 +186,12 @@ Result<UpstreamCall> build_signed_call(const Credentials& credentials, std::int6
   return call;
 }
 
-Result<UpstreamCall> build_get_app_coin_asset_list(const Credentials& credentials,
+Result<upstream::Request> build_get_app_coin_asset_list(const Credentials& credentials,
                                                    std::int64_t unix_seconds) {
   return build_signed_call(credentials, unix_seconds, "getAppCoinAssetList", {}, true);
 }
 
-Result<UpstreamCall> build_get_app_coin_asset(const Credentials& credentials,
+Result<upstream::Request> build_get_app_coin_asset(const Credentials& credentials,
                                               std::int64_t unix_seconds, std::int64_t coin_id) {
   if (auto error = check_coin_id("coinId", coin_id)) return std::move(*error);
   boost::json::object body;
@@ -200,12 +200,12 @@ Result<UpstreamCall> build_get_app_coin_asset(const Credentials& credentials,
                            true);
 }
 
-Result<UpstreamCall> build_get_coin_list(const Credentials& credentials,
+Result<upstream::Request> build_get_coin_list(const Credentials& credentials,
                                          std::int64_t unix_seconds) {
   return build_signed_call(credentials, unix_seconds, "getCoinList", {}, true);
 }
 
-Result<UpstreamCall> build_get_coin(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_get_coin(const Credentials& credentials, std::int64_t unix_seconds,
                                     std::int64_t coin_id) {
   if (auto error = check_coin_id("coinId", coin_id)) return std::move(*error);
   boost::json::object body;
@@ -213,7 +213,7 @@ Result<UpstreamCall> build_get_coin(const Credentials& credentials, std::int64_t
   return build_signed_call(credentials, unix_seconds, "getCoin", serialize_body(body), true);
 }
 
-Result<UpstreamCall> build_get_coin_usdt_price(const Credentials& credentials,
+Result<upstream::Request> build_get_coin_usdt_price(const Credentials& credentials,
                                                std::int64_t unix_seconds,
                                                std::span<const std::int64_t> coin_ids) {
   if (coin_ids.empty()) {
@@ -235,7 +235,7 @@ Result<UpstreamCall> build_get_coin_usdt_price(const Credentials& credentials,
                            true);
 }
 
-Result<UpstreamCall> build_user_transfer(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_user_transfer(const Credentials& credentials, std::int64_t unix_seconds,
                                          const TransferRequest& request) {
   if (auto status = validate(request); !status) return std::move(status).error();
   boost::json::object body;
@@ -248,7 +248,7 @@ Result<UpstreamCall> build_user_transfer(const Credentials& credentials, std::in
   return build_signed_call(credentials, unix_seconds, "userTransfer", serialize_body(body), false);
 }
 
-Result<UpstreamCall> build_get_user_transfer_record(const Credentials& credentials,
+Result<upstream::Request> build_get_user_transfer_record(const Credentials& credentials,
                                                     std::int64_t unix_seconds,
                                                     const RecordLookup& lookup) {
   if (auto error = check_record_lookup(lookup)) return std::move(*error);
@@ -256,7 +256,7 @@ Result<UpstreamCall> build_get_user_transfer_record(const Credentials& credentia
                            serialize_body(lookup_body(lookup)), true);
 }
 
-Result<UpstreamCall> build_get_user_transfer_record_list(const Credentials& credentials,
+Result<upstream::Request> build_get_user_transfer_record_list(const Credentials& credentials,
                                                          std::int64_t unix_seconds,
                                                          const TransferRecordQuery& query) {
   if (!query.from_user_id && !query.to_user_id) {
@@ -291,7 +291,7 @@ Result<UpstreamCall> build_get_user_transfer_record_list(const Credentials& cred
                            serialize_body(body), true);
 }
 
-Result<UpstreamCall> build_estimate(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_estimate(const Credentials& credentials, std::int64_t unix_seconds,
                                     const SwapQuoteRequest& request) {
   if (auto status = validate(request); !status) return std::move(status).error();
   boost::json::object body;
@@ -303,7 +303,7 @@ Result<UpstreamCall> build_estimate(const Credentials& credentials, std::int64_t
   return build_signed_call(credentials, unix_seconds, "estimate", serialize_body(body), true);
 }
 
-Result<UpstreamCall> build_user_swap(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_user_swap(const Credentials& credentials, std::int64_t unix_seconds,
                                      const SwapRequest& request) {
   if (auto status = validate(request); !status) return std::move(status).error();
   boost::json::object body;
@@ -317,7 +317,7 @@ Result<UpstreamCall> build_user_swap(const Credentials& credentials, std::int64_
   return build_signed_call(credentials, unix_seconds, "userSwap", serialize_body(body), false);
 }
 
-Result<UpstreamCall> build_get_user_swap_record(const Credentials& credentials,
+Result<upstream::Request> build_get_user_swap_record(const Credentials& credentials,
                                                 std::int64_t unix_seconds,
                                                 const RecordLookup& lookup) {
   if (auto error = check_record_lookup(lookup)) return std::move(*error);
@@ -325,7 +325,7 @@ Result<UpstreamCall> build_get_user_swap_record(const Credentials& credentials,
                            serialize_body(lookup_body(lookup)), true);
 }
 
-Result<UpstreamCall> build_get_user_swap_record_list(const Credentials& credentials,
+Result<upstream::Request> build_get_user_swap_record_list(const Credentials& credentials,
                                                      std::int64_t unix_seconds,
                                                      const SwapRecordQuery& query) {
   if (query.record_ids.size() > max_ids_per_call || query.order_ids.size() > max_ids_per_call) {
@@ -379,7 +379,7 @@ Result<UpstreamCall> build_get_user_swap_record_list(const Credentials& credenti
                            true);
 }
 
-Result<UpstreamCall> build_rescan_lost_transaction(const Credentials& credentials,
+Result<upstream::Request> build_rescan_lost_transaction(const Credentials& credentials,
                                                    std::int64_t unix_seconds,
                                                    const RescanRequest& request) {
   if (auto status = validate(request); !status) return std::move(status).error();

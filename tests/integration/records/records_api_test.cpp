@@ -23,6 +23,7 @@
 #include "coinfan/sim/demo.hpp"
 #include "coinfan/sim/simulator.hpp"
 #include "support/http_test_client.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::records::records_api_test {
 namespace {
@@ -125,7 +126,7 @@ class RecordsRig {
     return *provider;
   }
 
-  void add_gateway_without_records() { cloud_ = sim::Simulator::start(io_, config::GatewayType::cryptocloud); }
+  void add_gateway_without_records() { cloud_ = sim::Simulator::start(io_, gateways::cryptocloud::type); }
 
   void start() {
     RecordsOptions options;

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "coinfan/gateways/call.hpp"
+#include "coinfan/upstream/request.hpp"
 #include "gateways/common/responses.hpp"
 
 namespace coinfan::gateways {
@@ -61,7 +61,7 @@ TEST(GatewayInput, CredentialDetailNeverEchoesTheValue) {
 }
 
 TEST(GatewayCall, FindHeaderIgnoresNameCase) {
-  UpstreamCall call;
+  upstream::Request call;
   call.headers = {{"Content-Type", "application/json"}, {"Appid", "x"}};
   EXPECT_EQ(find_header(call, "appid"), "x");
   EXPECT_EQ(find_header(call, "CONTENT-TYPE"), "application/json");

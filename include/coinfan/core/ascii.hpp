@@ -1,0 +1,21 @@
+#pragma once
+// ASCII case-insensitive comparison, as HTTP header names and similar protocol tokens want.
+// Bytes outside A-Z compare as they are. Pure, header-only.
+
+#include <string_view>
+
+namespace coinfan::ascii {
+
+inline constexpr char to_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace coinfan::ascii
