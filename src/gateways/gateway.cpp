@@ -15,7 +15,7 @@ template <typename... Provider>
 Factory factory_for(const config::GatewayConfig& config, ProviderList<Provider...>) {
   Factory found;
   ((config.type == Provider::type &&
-    (found = {&Provider::make_adapter, config.settings_as<typename Provider::Settings>() != nullptr}, true)) ||
+    (found = {Provider::make_adapter, config.settings_as<typename Provider::Settings>() != nullptr}, true)) ||
    ...);
   return found;
 }

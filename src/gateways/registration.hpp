@@ -26,8 +26,8 @@ using AdapterFactory = std::shared_ptr<Gateway>(const config::GatewayConfig& con
 // A provider's registration card, from the pure parts of its folder:
 //   Type     its config::GatewayType constant       Keys   its provider-specific JSON keys
 //   Settings its typed settings                      Parse  its settings parser
-// The provider struct deriving from it adds `static AdapterFactory make_adapter;`, defined in
-// its adapter.cpp. (Slot for the simulator layer: a demo/simulator factory, declared the same way.)
+// The provider struct deriving from it adds `static AdapterFactory* const make_adapter;`,
+// defined in its adapter.cpp. (Slot for the simulator layer: a demo/simulator factory, declared the same way.)
 template <typename SettingsType, const config::GatewayType& Type, const auto& Keys,
           config::ParseSettings Parse>
 struct ProviderTraits {

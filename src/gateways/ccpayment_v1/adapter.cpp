@@ -33,9 +33,6 @@ class CcpaymentV1Gateway final : public AdapterBase {
 
 }  // namespace
 
-std::shared_ptr<Gateway> Provider::make_adapter(const config::GatewayConfig& config,
-                                                std::shared_ptr<upstream::Client> client, const GatewayEnvironment& env) {
-  return std::make_shared<CcpaymentV1Gateway>(config, std::move(client), env);
-}
+AdapterFactory* const Provider::make_adapter = &make_adapter_of<CcpaymentV1Gateway>;
 
 }  // namespace coinfan::gateways::ccpayment_v1

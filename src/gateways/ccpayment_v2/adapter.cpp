@@ -19,6 +19,12 @@ namespace v2 = ccpayment_v2;
 constexpr auto coin_list_ttl = std::chrono::minutes(10);
 constexpr std::string_view not_found_code = "11003";
 
+// The provider's nextId: absent for the first page.
+std::optional<std::string> page_cursor(std::string next_id) {
+  if (next_id.empty()) return std::nullopt;
+  return next_id;
+}
+
 bool outcome_unknown(const Error& error) {
   return error.code == ErrorCode::timeout || error.code == ErrorCode::unreachable ||
          error.code == ErrorCode::cancelled || error.code == ErrorCode::bad_response;
@@ -80,13 +86,12 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   // --- RecordSource ---------------------------------------------------------------------
 
   boost::asio::awaitable<Result<TransferRecordPage>> transfer_records(TransferRecordFilter filter) override {
-    v2::TransferRecordQuery query;
-    query.coin_id = filter.coin_id;
-    query.from_user_id = filter.from_user_id;
-    query.to_user_id = filter.to_user_id;
-    query.start_at = filter.start_at;
-    query.end_at = filter.end_at;
-    if (!filter.next_id.empty()) query.next_id = filter.next_id;
+    const v2::TransferRecordQuery query{.coin_id = filter.coin_id,
+                                        .from_user_id = std::move(filter.from_user_id),
+                                        .to_user_id = std::move(filter.to_user_id),
+                                        .start_at = filter.start_at,
+                                        .end_at = filter.end_at,
+                                        .next_id = page_cursor(std::move(filter.next_id))};
     auto page = co_await call<v2::TransferRecordPage>(
         v2::build_get_user_transfer_record_list(credentials_, unix_seconds(), query),
         [this](std::string_view body) { return v2::parse_transfer_record_list(id(), body); });
@@ -95,11 +100,11 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   }
 
   boost::asio::awaitable<Result<SwapRecordPage>> swap_records(SwapRecordFilter filter) override {
-    v2::SwapRecordQuery query;
-    query.user_id = filter.user_id;
+    v2::SwapRecordQuery query;  // no record, order or coin filter
+    query.user_id = std::move(filter.user_id);
     query.start_at = filter.start_at;
     query.end_at = filter.end_at;
-    if (!filter.next_id.empty()) query.next_id = filter.next_id;
+    query.next_id = page_cursor(std::move(filter.next_id));
     auto page = co_await call<v2::SwapRecordPage>(
         v2::build_get_user_swap_record_list(credentials_, unix_seconds(), query),
         [this](std::string_view body) { return v2::parse_swap_record_list(id(), body); });
@@ -243,10 +248,6 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
 
 }  // namespace
 
-std::shared_ptr<Gateway> ccpayment_v2::Provider::make_adapter(const config::GatewayConfig& config,
-                                                              std::shared_ptr<upstream::Client> client,
-                                                              const GatewayEnvironment& env) {
-  return std::make_shared<CcpaymentV2Gateway>(config, std::move(client), env);
-}
+AdapterFactory* const ccpayment_v2::Provider::make_adapter = &make_adapter_of<CcpaymentV2Gateway>;
 
 }  // namespace coinfan::gateways

@@ -15,20 +15,8 @@ constexpr std::string_view provider = "CCPayment v2";
 
 // Parses the body, checks the envelope and hands `data` (an object) to `read`.
 template <typename Read>
-auto with_data(std::string_view body, Read&& read)
-    -> decltype(read(std::declval<const json::object&>())) {
-  auto root = parse_json_exact(body);
-  if (!root) return at(provider, std::move(root).error());
-  auto object = root_object(*root, provider);
-  if (!object) return std::move(object).error();
-  const auto code = int_field(**object, "code");
-  if (!code) return malformed(provider, "field 'code' is missing or not an integer");
-  if (*code != success_code) {
-    return error_for_code(*code, string_field(**object, "msg").value_or(""));
-  }
-  const auto* data = object_field(**object, "data");
-  if (data == nullptr) return malformed(provider, "field 'data' is missing or not an object");
-  return read(*data);
+auto with_data(std::string_view body, Read&& read) {
+  return with_coded_data(provider, success_code, error_for_code, body, std::forward<Read>(read));
 }
 
 // A list member: an array, or null for "none" (Go encodes an empty slice as null).

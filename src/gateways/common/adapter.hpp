@@ -94,4 +94,11 @@ class AdapterBase : public Gateway {
   GatewayEnvironment env_;
 };
 
+// The AdapterFactory of an adapter class, for a provider's `make_adapter`.
+template <typename Adapter>
+std::shared_ptr<Gateway> make_adapter_of(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
+                                         const GatewayEnvironment& env) {
+  return std::make_shared<Adapter>(config, std::move(client), env);
+}
+
 }  // namespace coinfan::gateways

@@ -23,9 +23,6 @@ class CryptocloudGateway final : public AdapterBase {
 
 }  // namespace
 
-std::shared_ptr<Gateway> Provider::make_adapter(const config::GatewayConfig& config,
-                                                std::shared_ptr<upstream::Client> client, const GatewayEnvironment& env) {
-  return std::make_shared<CryptocloudGateway>(config, std::move(client), env);
-}
+AdapterFactory* const Provider::make_adapter = &make_adapter_of<CryptocloudGateway>;
 
 }  // namespace coinfan::gateways::cryptocloud

@@ -7,7 +7,7 @@
 namespace coinfan::gateways::cryptocloud {
 
 struct Provider : ProviderTraits<Settings, type, setting_keys, parse_settings> {
-  static AdapterFactory make_adapter;  // adapter.cpp
+  static AdapterFactory* const make_adapter;  // adapter.cpp
 };
 
 }  // namespace coinfan::gateways::cryptocloud

@@ -54,9 +54,6 @@ class KunaGateway final : public AdapterBase {
 
 }  // namespace
 
-std::shared_ptr<Gateway> Provider::make_adapter(const config::GatewayConfig& config,
-                                                std::shared_ptr<upstream::Client> client, const GatewayEnvironment& env) {
-  return std::make_shared<KunaGateway>(config, std::move(client), env);
-}
+AdapterFactory* const Provider::make_adapter = &make_adapter_of<KunaGateway>;
 
 }  // namespace coinfan::gateways::kuna

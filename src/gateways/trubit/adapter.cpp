@@ -46,9 +46,6 @@ class TrubitGateway final : public AdapterBase {
 
 }  // namespace
 
-std::shared_ptr<Gateway> Provider::make_adapter(const config::GatewayConfig& config,
-                                                std::shared_ptr<upstream::Client> client, const GatewayEnvironment& env) {
-  return std::make_shared<TrubitGateway>(config, std::move(client), env);
-}
+AdapterFactory* const Provider::make_adapter = &make_adapter_of<TrubitGateway>;
 
 }  // namespace coinfan::gateways::trubit
