@@ -5,9 +5,10 @@
 #include <mutex>
 #include <optional>
 
+#include "gateways/ccpayment_v2/provider.hpp"
+#include "gateways/ccpayment_v2/record_id.hpp"
 #include "gateways/ccpayment_v2/requests.hpp"
 #include "gateways/ccpayment_v2/responses.hpp"
-#include "gateways/ccpayment_v2/provider.hpp"
 #include "gateways/common/adapter.hpp"
 
 namespace coinfan::gateways {
@@ -155,7 +156,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
     known.remark = input.remark.value_or("");
     if (auto amount = Decimal::parse(input.amount)) known.amount = *amount;
     known.status = RecordStatus::processing;
-    if (auto created = time_from_record_id(known.record_id)) known.created_at = std::chrono::time_point_cast<std::chrono::milliseconds>(*created);
+    if (auto created = v2::time_from_record_id(known.record_id)) known.created_at = std::chrono::time_point_cast<std::chrono::milliseconds>(*created);
     co_return known;
   }
 

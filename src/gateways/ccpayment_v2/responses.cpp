@@ -4,6 +4,7 @@
 
 #include "coinfan/core/assets.hpp"
 #include "coinfan/core/json.hpp"
+#include "gateways/ccpayment_v2/record_id.hpp"
 #include "gateways/common/responses.hpp"
 
 namespace coinfan::gateways::ccpayment_v2 {

@@ -17,14 +17,14 @@ class KunaGateway final : public AdapterBase {
   using AdapterBase::AdapterBase;
 
   boost::asio::awaitable<Result<BalanceSnapshot>> balances() override {
-    const auto& api_key = settings<Settings>().api_key;
-    if (!api_key.empty()) co_return co_await fetch_balances(ApiKey{api_key});
-    co_return co_await with_issued_credential<BalanceSnapshot>(
-        session_, jwt_policy, [this] { return login(); },
-        [this](const std::string& jwt) { return fetch_balances(BearerToken{jwt}); });
+    if (const auto& key = settings<Settings>().api_key; !key.empty()) co_return co_await fetch_balances(ApiKey{key});
+    auto with_jwt = [this](const std::string& jwt) { return fetch_balances(BearerToken{jwt}); };
+    co_return co_await with_issued_credential<BalanceSnapshot>(session_, jwt_policy, [this] { return login(); }, with_jwt);
   }
 
  private:
+  CachedCredential session_;  // the JWT from the last login
+
   boost::asio::awaitable<Result<BalanceSnapshot>> fetch_balances(Authorization authorization) {
     auto built = build_balance_request(authorization, settings<Settings>().wallet_id);
     if (!built) co_return std::move(built).error();
@@ -48,8 +48,6 @@ class KunaGateway final : public AdapterBase {
     if (!login) co_return std::move(login).error();
     co_return IssuedCredential{std::move(login->access_token), login->expires_at};
   }
-
-  CachedCredential session_;
 };
 
 }  // namespace

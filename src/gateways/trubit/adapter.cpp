@@ -11,11 +11,12 @@
 namespace coinfan::gateways::trubit {
 namespace {
 
-constexpr TokenRefreshPolicy token_policy(std::chrono::seconds(60));
-
 class TrubitGateway final : public AdapterBase {
  public:
   using AdapterBase::AdapterBase;
+
+  // A token this close to its expireTime is replaced before use.
+  static constexpr TokenRefreshPolicy token_policy{std::chrono::seconds(60)};
 
   boost::asio::awaitable<Result<BalanceSnapshot>> balances() override {
     const auto& static_token = settings<Settings>().token;

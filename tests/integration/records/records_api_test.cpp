@@ -23,6 +23,7 @@
 #include "coinfan/sim/demo.hpp"
 #include "coinfan/sim/simulator.hpp"
 #include "support/http_test_client.hpp"
+#include "gateways/ccpayment_v2/record_id.hpp"
 #include "gateways/providers.hpp"
 
 namespace coinfan::records::records_api_test {
@@ -31,6 +32,7 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using gateways::ccpayment_v2::time_from_record_id;
 using sim::Fault;
 
 const std::string alice = "user-alice-1001";
