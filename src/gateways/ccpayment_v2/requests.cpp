@@ -80,6 +80,49 @@ boost::json::object lookup_body(const RecordLookup& lookup) {
   return body;
 }
 
+// The optional filters the list calls share; each is checked before it goes into `body`.
+std::optional<Error> add_coin_id(boost::json::object& body, std::string_view field, std::optional<std::int64_t> coin_id) {
+  if (!coin_id) return std::nullopt;
+  if (auto error = check_coin_id(field, *coin_id)) return error;
+  body[field] = *coin_id;
+  return std::nullopt;
+}
+
+std::optional<Error> add_user_id(boost::json::object& body, std::string_view field,
+                                 const std::optional<std::string>& user_id) {
+  if (!user_id) return std::nullopt;
+  if (auto status = validate_user_id(field, *user_id); !status) return std::move(status).error();
+  body[field] = *user_id;
+  return std::nullopt;
+}
+
+// startAt / endAt and the page cursor nextId (empty: first page).
+std::optional<Error> add_range_and_cursor(boost::json::object& body, std::optional<std::int64_t> start_at,
+                                          std::optional<std::int64_t> end_at,
+                                          const std::optional<std::string>& next_id) {
+  if (auto error = check_time_range(start_at, end_at)) return error;
+  if (start_at) body["startAt"] = *start_at;
+  if (end_at) body["endAt"] = *end_at;
+  if (next_id && !next_id->empty()) {
+    if (auto error = check_text("nextId", *next_id, 1, 256)) return error;
+    body["nextId"] = *next_id;
+  }
+  return std::nullopt;
+}
+
+// What estimate and userSwap both send, in this order.
+void add_swap_terms(boost::json::object& body, std::int64_t coin_id_in, const std::string& amount_in,
+                    std::int64_t coin_id_out, const std::optional<std::string>& extra_fee_rate) {
+  body["coinIdIn"] = coin_id_in;
+  body["amountIn"] = amount_in;
+  body["coinIdOut"] = coin_id_out;
+  if (extra_fee_rate) body["extraFeeRate"] = *extra_fee_rate;
+}
+
+// getUserTransferRecord / getUserSwapRecord: one record by record id or order id.
+Result<upstream::Request> build_lookup(const Credentials& credentials, std::int64_t unix_seconds,
+                                       std::string_view method, const RecordLookup& lookup);
+
 // An empty object is sent as an empty body: the documents' examples send "" for calls
 // without parameters, and the signature then covers appId + timestamp only.
 std::string serialize_body(const boost::json::object& body) {
@@ -186,6 +229,16 @@ Result<upstream::Request> build_signed_call(const Credentials& credentials, std:
   return call;
 }
 
+namespace {
+
+Result<upstream::Request> build_lookup(const Credentials& credentials, std::int64_t unix_seconds,
+                                       std::string_view method, const RecordLookup& lookup) {
+  if (auto error = check_record_lookup(lookup)) return std::move(*error);
+  return build_signed_call(credentials, unix_seconds, method, serialize_body(lookup_body(lookup)), true);
+}
+
+}  // namespace
+
 Result<upstream::Request> build_get_app_coin_asset_list(const Credentials& credentials,
                                                    std::int64_t unix_seconds) {
   return build_signed_call(credentials, unix_seconds, "getAppCoinAssetList", {}, true);
@@ -251,9 +304,7 @@ Result<upstream::Request> build_user_transfer(const Credentials& credentials, st
 Result<upstream::Request> build_get_user_transfer_record(const Credentials& credentials,
                                                     std::int64_t unix_seconds,
                                                     const RecordLookup& lookup) {
-  if (auto error = check_record_lookup(lookup)) return std::move(*error);
-  return build_signed_call(credentials, unix_seconds, "getUserTransferRecord",
-                           serialize_body(lookup_body(lookup)), true);
+  return build_lookup(credentials, unix_seconds, "getUserTransferRecord", lookup);
 }
 
 Result<upstream::Request> build_get_user_transfer_record_list(const Credentials& credentials,
@@ -264,29 +315,10 @@ Result<upstream::Request> build_get_user_transfer_record_list(const Credentials&
                       "getUserTransferRecordList needs fromUserId or toUserId");
   }
   boost::json::object body;
-  if (query.coin_id) {
-    if (auto error = check_coin_id("coinId", *query.coin_id)) return std::move(*error);
-    body["coinId"] = *query.coin_id;
-  }
-  if (query.from_user_id) {
-    if (auto status = validate_user_id("fromUserId", *query.from_user_id); !status) {
-      return std::move(status).error();
-    }
-    body["fromUserId"] = *query.from_user_id;
-  }
-  if (query.to_user_id) {
-    if (auto status = validate_user_id("toUserId", *query.to_user_id); !status) {
-      return std::move(status).error();
-    }
-    body["toUserId"] = *query.to_user_id;
-  }
-  if (auto error = check_time_range(query.start_at, query.end_at)) return std::move(*error);
-  if (query.start_at) body["startAt"] = *query.start_at;
-  if (query.end_at) body["endAt"] = *query.end_at;
-  if (query.next_id && !query.next_id->empty()) {
-    if (auto error = check_text("nextId", *query.next_id, 1, 256)) return std::move(*error);
-    body["nextId"] = *query.next_id;
-  }
+  if (auto error = add_coin_id(body, "coinId", query.coin_id)) return std::move(*error);
+  if (auto error = add_user_id(body, "fromUserId", query.from_user_id)) return std::move(*error);
+  if (auto error = add_user_id(body, "toUserId", query.to_user_id)) return std::move(*error);
+  if (auto error = add_range_and_cursor(body, query.start_at, query.end_at, query.next_id)) return std::move(*error);
   return build_signed_call(credentials, unix_seconds, "getUserTransferRecordList",
                            serialize_body(body), true);
 }
@@ -295,10 +327,7 @@ Result<upstream::Request> build_estimate(const Credentials& credentials, std::in
                                     const SwapQuoteRequest& request) {
   if (auto status = validate(request); !status) return std::move(status).error();
   boost::json::object body;
-  body["coinIdIn"] = request.coin_id_in;
-  body["amountIn"] = request.amount_in;
-  body["coinIdOut"] = request.coin_id_out;
-  if (request.extra_fee_rate) body["extraFeeRate"] = *request.extra_fee_rate;
+  add_swap_terms(body, request.coin_id_in, request.amount_in, request.coin_id_out, request.extra_fee_rate);
   // A quote moves no money, so it may be retried like a read.
   return build_signed_call(credentials, unix_seconds, "estimate", serialize_body(body), true);
 }
@@ -309,10 +338,7 @@ Result<upstream::Request> build_user_swap(const Credentials& credentials, std::i
   boost::json::object body;
   body["orderId"] = request.order_id;
   body["userId"] = request.user_id;
-  body["coinIdIn"] = request.coin_id_in;
-  body["amountIn"] = request.amount_in;
-  body["coinIdOut"] = request.coin_id_out;
-  if (request.extra_fee_rate) body["extraFeeRate"] = *request.extra_fee_rate;
+  add_swap_terms(body, request.coin_id_in, request.amount_in, request.coin_id_out, request.extra_fee_rate);
   if (request.amount_out_minimum) body["amountOutMinimum"] = *request.amount_out_minimum;
   return build_signed_call(credentials, unix_seconds, "userSwap", serialize_body(body), false);
 }
@@ -320,9 +346,7 @@ Result<upstream::Request> build_user_swap(const Credentials& credentials, std::i
 Result<upstream::Request> build_get_user_swap_record(const Credentials& credentials,
                                                 std::int64_t unix_seconds,
                                                 const RecordLookup& lookup) {
-  if (auto error = check_record_lookup(lookup)) return std::move(*error);
-  return build_signed_call(credentials, unix_seconds, "getUserSwapRecord",
-                           serialize_body(lookup_body(lookup)), true);
+  return build_lookup(credentials, unix_seconds, "getUserSwapRecord", lookup);
 }
 
 Result<upstream::Request> build_get_user_swap_record_list(const Credentials& credentials,
@@ -354,27 +378,10 @@ Result<upstream::Request> build_get_user_swap_record_list(const Credentials& cre
     }
     body["orderIds"] = std::move(ids);
   }
-  if (query.user_id) {
-    if (auto status = validate_user_id("userId", *query.user_id); !status) {
-      return std::move(status).error();
-    }
-    body["userId"] = *query.user_id;
-  }
-  if (query.coin_id_in) {
-    if (auto error = check_coin_id("coinIdIn", *query.coin_id_in)) return std::move(*error);
-    body["coinIdIn"] = *query.coin_id_in;
-  }
-  if (query.coin_id_out) {
-    if (auto error = check_coin_id("coinIdOut", *query.coin_id_out)) return std::move(*error);
-    body["coinIdOut"] = *query.coin_id_out;
-  }
-  if (auto error = check_time_range(query.start_at, query.end_at)) return std::move(*error);
-  if (query.start_at) body["startAt"] = *query.start_at;
-  if (query.end_at) body["endAt"] = *query.end_at;
-  if (query.next_id && !query.next_id->empty()) {
-    if (auto error = check_text("nextId", *query.next_id, 1, 256)) return std::move(*error);
-    body["nextId"] = *query.next_id;
-  }
+  if (auto error = add_user_id(body, "userId", query.user_id)) return std::move(*error);
+  if (auto error = add_coin_id(body, "coinIdIn", query.coin_id_in)) return std::move(*error);
+  if (auto error = add_coin_id(body, "coinIdOut", query.coin_id_out)) return std::move(*error);
+  if (auto error = add_range_and_cursor(body, query.start_at, query.end_at, query.next_id)) return std::move(*error);
   return build_signed_call(credentials, unix_seconds, "getUserSwapRecordList", serialize_body(body),
                            true);
 }
