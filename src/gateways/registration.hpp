@@ -27,7 +27,11 @@ using AdapterFactory = std::shared_ptr<Gateway>(const config::GatewayConfig& con
 //   Type     its config::GatewayType constant       Keys   its provider-specific JSON keys
 //   Settings its typed settings                      Parse  its settings parser
 // The provider struct deriving from it adds `static AdapterFactory* const make_adapter;`,
-// defined in its adapter.cpp. (Slot for the simulator layer: a demo/simulator factory, declared the same way.)
+// defined in its adapter.cpp and expanded by make_gateway (gateway.cpp).
+// Slot for the simulator layer: `static DemoFactory* const make_demo;` declared the same way in
+// provider.hpp, defined in the provider's demo.cpp, and expanded by the simulators (e.g.
+// sim::make_demo_provider) as gateway.cpp expands make_adapter. Each layer only takes the
+// addresses it links, so pure code never depends on adapters or simulators.
 template <typename SettingsType, const config::GatewayType& Type, const auto& Keys,
           config::ParseSettings Parse>
 struct ProviderTraits {
