@@ -112,13 +112,11 @@ class ObjectReader {
 
   // A string, with `${NAME}` and `${file:/path}` expanded.
   bool read_string(std::string_view key, std::string& out, bool required) {
-    if (required && !has(key)) {
-      find(key);
-      error(key, "is required");
+    const auto* value = find_as(key, [](const json::value& v) { return v.is_string(); }, "a string");
+    if (value == nullptr) {
+      if (required && !has(key)) error(key, "is required");
       return false;
     }
-    const auto* value = find_as(key, [](const json::value& v) { return v.is_string(); }, "a string");
-    if (value == nullptr) return false;
     auto expanded = interpolate(join(path_, key), value->get_string());
     if (!expanded) return false;
     if (required && expanded->empty()) {
