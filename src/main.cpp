@@ -9,6 +9,7 @@
 #include "coinfan/app/service.hpp"
 #include "coinfan/config/config.hpp"
 #include "coinfan/core/log.hpp"
+#include "coinfan/gateways/providers.hpp"
 
 namespace {
 
@@ -29,7 +30,8 @@ int fail_usage(const std::string& message) {
 }
 
 int check_config(const std::string& path) {
-  const auto result = coinfan::config::load_config_file(path, coinfan::config::Environment::process());
+  const auto result = coinfan::config::load_config_file(path, coinfan::config::Environment::process(),
+                                                      coinfan::gateways::provider_schemas());
   if (!result.errors.empty()) {
     for (const auto& error : result.errors) std::cerr << path << ": " << error.to_string() << '\n';
     std::cerr << path << ": " << result.errors.size() << (result.errors.size() == 1 ? " problem" : " problems") << '\n';
@@ -108,7 +110,8 @@ int main(int argc, char** argv) {
       if (const char* env = std::getenv("COINFAN_CONFIG"); env != nullptr && *env != '\0') config_path = env;
     }
     if (!config_path) return fail_usage("give --config FILE, set COINFAN_CONFIG, or run --demo");
-    auto result = coinfan::config::load_config_file(*config_path, coinfan::config::Environment::process());
+    auto result = coinfan::config::load_config_file(*config_path, coinfan::config::Environment::process(),
+                                                    coinfan::gateways::provider_schemas());
     if (!result.errors.empty()) {
       for (const auto& error : result.errors) std::cerr << *config_path << ": " << error.to_string() << '\n';
       return 1;

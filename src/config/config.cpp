@@ -17,25 +17,6 @@
 namespace coinfan::config {
 namespace json = boost::json;
 
-std::string_view to_string(GatewayType type) noexcept {
-  switch (type) {
-    case GatewayType::ccpayment_v1: return "ccpayment-v1";
-    case GatewayType::ccpayment_v2: return "ccpayment-v2";
-    case GatewayType::cryptocloud: return "cryptocloud";
-    case GatewayType::trubit: return "trubit";
-    case GatewayType::kuna: return "kuna";
-  }
-  return "unknown";
-}
-
-std::optional<GatewayType> gateway_type_from_string(std::string_view text) noexcept {
-  for (auto type : {GatewayType::ccpayment_v1, GatewayType::ccpayment_v2, GatewayType::cryptocloud,
-                    GatewayType::trubit, GatewayType::kuna}) {
-    if (to_string(type) == text) return type;
-  }
-  return std::nullopt;
-}
-
 std::string ConfigError::to_string() const {
   return (path.empty() ? std::string("(root)") : path) + ": " + reason;
 }
@@ -93,6 +74,10 @@ bool is_variable_name(std::string_view name) {
   });
 }
 
+}  // namespace
+
+namespace detail {
+
 // Reads one JSON object, remembering which keys were consumed so the rest can be reported.
 class ObjectReader {
  public:
@@ -115,15 +100,21 @@ class ObjectReader {
     return object_.if_contains(key);
   }
 
+  // The value at `key` when it is present and `accepted`; otherwise nullptr, with "must be
+  // <expected>, not <kind>" reported for a value of the wrong kind.
+  template <typename Accepted>
+  const json::value* find_as(std::string_view key, Accepted accepted, std::string_view expected) {
+    const auto* value = find(key);
+    if (value == nullptr || accepted(*value)) return value;
+    error(key, "must be " + std::string(expected) + ", not " + std::string(kind_name(*value)));
+    return nullptr;
+  }
+
   // A string, with `${NAME}` and `${file:/path}` expanded.
   bool read_string(std::string_view key, std::string& out, bool required) {
-    const auto* value = find(key);
+    const auto* value = find_as(key, [](const json::value& v) { return v.is_string(); }, "a string");
     if (value == nullptr) {
-      if (required) error(key, "is required");
-      return false;
-    }
-    if (!value->is_string()) {
-      error(key, "must be a string, not " + std::string(kind_name(*value)));
+      if (required && !has(key)) error(key, "is required");
       return false;
     }
     auto expanded = interpolate(join(path_, key), value->get_string());
@@ -168,23 +159,15 @@ class ObjectReader {
   }
 
   bool read_bool(std::string_view key, bool& out) {
-    const auto* value = find(key);
+    const auto* value = find_as(key, [](const json::value& v) { return v.is_bool(); }, "true or false");
     if (value == nullptr) return false;
-    if (!value->is_bool()) {
-      error(key, "must be true or false, not " + std::string(kind_name(*value)));
-      return false;
-    }
     out = value->get_bool();
     return true;
   }
 
   bool read_positive_number(std::string_view key, double& out) {
-    const auto* value = find(key);
+    const auto* value = find_as(key, [](const json::value& v) { return v.is_number(); }, "a number");
     if (value == nullptr) return false;
-    if (!value->is_number()) {
-      error(key, "must be a number, not " + std::string(kind_name(*value)));
-      return false;
-    }
     const double number = value->to_number<double>();
     if (!(number > 0) || !std::isfinite(number)) {
       error(key, "must be a positive number");
@@ -195,12 +178,8 @@ class ObjectReader {
   }
 
   bool read_string_array(std::string_view key, std::vector<std::string>& out) {
-    const auto* value = find(key);
+    const auto* value = find_as(key, [](const json::value& v) { return v.is_array(); }, "an array of strings");
     if (value == nullptr) return false;
-    if (!value->is_array()) {
-      error(key, "must be an array of strings, not " + std::string(kind_name(*value)));
-      return false;
-    }
     bool ok = true;
     const auto& array = value->get_array();
     for (std::size_t i = 0; i < array.size(); ++i) {
@@ -282,6 +261,19 @@ class ObjectReader {
   std::vector<ConfigError>& errors_;
   std::set<std::string> known_;
 };
+
+}  // namespace detail
+
+bool SettingsReader::has(std::string_view key) const { return in_->has(key); }
+bool SettingsReader::read_string(std::string_view key, std::string& out, bool required) {
+  return in_->read_string(key, out, required);
+}
+void SettingsReader::accept(std::string_view key) { in_->find(key); }
+void SettingsReader::error(std::string_view key, std::string reason) { in_->error(key, std::move(reason)); }
+
+namespace {
+
+using detail::ObjectReader;
 
 bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port) {
   std::string_view host_part;
@@ -413,7 +405,16 @@ void read_auth(ObjectReader& in, std::vector<ApiKey>& keys, const Environment& e
   in.reject_unknown_keys();
 }
 
-void read_gateway(ObjectReader& in, GatewayConfig& gateway) {
+std::string type_names(std::span<const ProviderSchema> providers) {
+  std::string names;
+  for (const auto& provider : providers) {
+    if (!names.empty()) names += ", ";
+    names += provider.type.name();
+  }
+  return names;
+}
+
+void read_gateway(ObjectReader& in, GatewayConfig& gateway, std::span<const ProviderSchema> providers) {
   in.read_string("id", gateway.id, true);
   if (!gateway.id.empty()) {
     const bool safe = gateway.id.size() <= 64 &&
@@ -423,12 +424,14 @@ void read_gateway(ObjectReader& in, GatewayConfig& gateway) {
     if (!safe) in.error("id", "must be 1-64 characters of letters, digits, '-', '_' or '.'");
   }
   std::string type_text;
-  std::optional<GatewayType> type;
+  const ProviderSchema* provider = nullptr;
   if (in.read_string("type", type_text, true)) {
-    type = gateway_type_from_string(type_text);
-    if (!type) {
-      in.error("type", "unknown gateway type \"" + type_text +
-                           "\" (ccpayment-v1, ccpayment-v2, cryptocloud, trubit, kuna)");
+    const auto found = std::find_if(providers.begin(), providers.end(),
+                                    [&](const ProviderSchema& schema) { return schema.type.name() == type_text; });
+    if (found != providers.end()) {
+      provider = &*found;
+    } else {
+      in.error("type", "unknown gateway type \"" + type_text + "\" (" + type_names(providers) + ")");
     }
   }
   if (in.read_string("base_url", gateway.base_url, true)) {
@@ -444,63 +447,22 @@ void read_gateway(ObjectReader& in, GatewayConfig& gateway) {
     std::ifstream probe(gateway.ca_file);
     if (!probe) in.error("ca_file", "cannot read file " + gateway.ca_file);
   }
-  if (!type) {
-    // Without a known type the credential keys cannot be judged; mark them as seen.
-    for (auto key : {"app_id", "app_secret", "api_key", "api_secret", "token", "wallet_id",
-                     "merchant_id", "email", "password"}) {
-      in.find(key);
+  if (provider == nullptr) {
+    // Without a known type the provider keys cannot be judged; mark every provider's as seen.
+    for (const auto& schema : providers) {
+      for (auto key : schema.keys) in.find(key);
     }
-    in.reject_unknown_keys();
-    return;
-  }
-  gateway.type = *type;
-  switch (*type) {
-    case GatewayType::ccpayment_v1:
-    case GatewayType::ccpayment_v2:
-      in.read_string("app_id", gateway.app_id, true);
-      in.read_string("app_secret", gateway.app_secret, true);
-      break;
-    case GatewayType::cryptocloud:
-      in.read_string("api_key", gateway.api_key, true);
-      break;
-    case GatewayType::trubit: {
-      const bool has_token = in.has("token");
-      if (has_token) {
-        in.read_string("token", gateway.token, true);
-        if (in.has("api_key") || in.has("api_secret")) {
-          in.error("token", "give either token or api_key and api_secret, not both");
-        }
-        in.find("api_key");
-        in.find("api_secret");
-      } else {
-        in.read_string("api_key", gateway.api_key, true);
-        in.read_string("api_secret", gateway.api_secret, true);
-      }
-      break;
-    }
-    case GatewayType::kuna: {
-      in.read_string("wallet_id", gateway.wallet_id, true);
-      if (in.has("api_key")) {
-        in.read_string("api_key", gateway.api_key, true);
-        if (in.has("email") || in.has("password")) {
-          in.error("api_key", "give either api_key or merchant_id, email and password, not both");
-        }
-        in.read_string("merchant_id", gateway.merchant_id, false);
-        in.find("email");
-        in.find("password");
-      } else {
-        in.read_string("merchant_id", gateway.merchant_id, true);
-        in.read_string("email", gateway.email, true);
-        in.read_string("password", gateway.password, true);
-      }
-      break;
-    }
+  } else {
+    gateway.type = provider->type;
+    SettingsReader settings(in);
+    gateway.settings = provider->parse_settings(settings);
   }
   in.reject_unknown_keys();
 }
 
 void read_gateways(const json::value& value, std::vector<GatewayConfig>& gateways,
-                   const Environment& env, std::vector<ConfigError>& errors) {
+                   std::span<const ProviderSchema> providers, const Environment& env,
+                   std::vector<ConfigError>& errors) {
   if (!value.is_array()) {
     errors.push_back({"gateways", "must be an array, not " + std::string(kind_name(value))});
     return;
@@ -515,7 +477,7 @@ void read_gateways(const json::value& value, std::vector<GatewayConfig>& gateway
     }
     ObjectReader in(array[i].get_object(), path, env, errors);
     GatewayConfig gateway;
-    read_gateway(in, gateway);
+    read_gateway(in, gateway, providers);
     if (!gateway.id.empty() && !ids.insert(gateway.id).second) {
       errors.push_back({join(path, "id"), "duplicate gateway id \"" + gateway.id + "\""});
     }
@@ -552,7 +514,8 @@ std::string position_of(std::string_view text, std::size_t offset) {
 
 }  // namespace
 
-LoadResult parse_config(std::string_view text, const Environment& env) {
+LoadResult parse_config(std::string_view text, const Environment& env,
+                        std::span<const ProviderSchema> providers) {
   LoadResult result;
   if (text.size() > max_config_bytes) {
     result.errors.push_back({"", "configuration is larger than 1 MiB"});
@@ -605,14 +568,15 @@ LoadResult parse_config(std::string_view text, const Environment& env) {
     }
     log.reject_unknown_keys();
   });
-  if (const auto* gateways = in.find("gateways")) read_gateways(*gateways, config.gateways, env, errors);
+  if (const auto* gateways = in.find("gateways")) read_gateways(*gateways, config.gateways, providers, env, errors);
   in.reject_unknown_keys();
 
   if (errors.empty()) result.config = std::move(config);
   return result;
 }
 
-LoadResult load_config_file(const std::string& path, const Environment& env) {
+LoadResult load_config_file(const std::string& path, const Environment& env,
+                            std::span<const ProviderSchema> providers) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult result;
@@ -623,7 +587,7 @@ LoadResult load_config_file(const std::string& path, const Environment& env) {
   text.resize(max_config_bytes + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
-  return parse_config(text, env);
+  return parse_config(text, env, providers);
 }
 
 Config default_config() { return Config{}; }

@@ -62,19 +62,21 @@ RecordStatus normalise_record_status(std::string_view provider_status) {
   return RecordStatus::processing;
 }
 
-std::optional<std::chrono::sys_seconds> time_from_record_id(std::string_view id) {
-  const auto year = read_digits(id, 0, 4);
-  const auto month = read_digits(id, 4, 2);
-  const auto day = read_digits(id, 6, 2);
-  const auto hour = read_digits(id, 8, 2);
-  const auto minute = read_digits(id, 10, 2);
-  const auto second = read_digits(id, 12, 2);
+std::optional<std::chrono::sys_seconds> utc_from_digit_fields(std::string_view text,
+                                                              const std::array<std::size_t, 6>& offsets) {
+  const auto year = read_digits(text, offsets[0], 4);
+  const auto month = read_digits(text, offsets[1], 2);
+  const auto day = read_digits(text, offsets[2], 2);
+  const auto hour = read_digits(text, offsets[3], 2);
+  const auto minute = read_digits(text, offsets[4], 2);
+  const auto second = read_digits(text, offsets[5], 2);
   if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
+  // A leap second (:60) has no sys_time value; reject it rather than guess.
   if (*hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
   const auto date = make_date(*year, *month, *day);
   if (!date) return std::nullopt;
-  return std::chrono::sys_seconds{*date} + std::chrono::hours{*hour} +
-         std::chrono::minutes{*minute} + std::chrono::seconds{*second};
+  return std::chrono::sys_seconds{*date} + std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
+         std::chrono::seconds{*second};
 }
 
 std::optional<TimePointMs> time_from_unix_seconds(std::int64_t seconds) {
@@ -101,19 +103,10 @@ std::string format_rfc3339_utc(TimePointMs time) {
 std::optional<TimePointMs> parse_rfc3339(std::string_view text) {
   // YYYY-MM-DDThh:mm:ss is 19 characters; an offset or 'Z' must follow.
   if (text.size() < 20 || text.size() > 64) return std::nullopt;
-  const auto year = read_digits(text, 0, 4);
-  const auto month = read_digits(text, 5, 2);
-  const auto day = read_digits(text, 8, 2);
-  const auto hour = read_digits(text, 11, 2);
-  const auto minute = read_digits(text, 14, 2);
-  const auto second = read_digits(text, 17, 2);
-  if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
   if (text[4] != '-' || text[7] != '-' || text[13] != ':' || text[16] != ':') return std::nullopt;
   if (text[10] != 'T' && text[10] != 't' && text[10] != ' ') return std::nullopt;
-  // A leap second (:60) has no sys_time value; reject it rather than guess.
-  if (*hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
-  const auto date = make_date(*year, *month, *day);
-  if (!date) return std::nullopt;
+  const auto local = utc_from_digit_fields(text, {0, 5, 8, 11, 14, 17});
+  if (!local) return std::nullopt;
 
   std::size_t pos = 19;
   int millis = 0;
@@ -146,8 +139,7 @@ std::optional<TimePointMs> parse_rfc3339(std::string_view text) {
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
-  return TimePointMs{*date} + std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
-         std::chrono::seconds{*second} + std::chrono::milliseconds{millis} - offset;
+  return TimePointMs{*local} + std::chrono::milliseconds{millis} - offset;
 }
 
 }  // namespace coinfan

@@ -1,8 +1,26 @@
 #include "coinfan/gateways/gateway.hpp"
 
-#include "gateways/registry.hpp"
+#include "gateways/common/adapter.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::gateways {
+namespace {
+
+struct Factory {
+  AdapterFactory* make = nullptr;
+  bool settings_fit = false;
+};
+
+template <typename... Provider>
+Factory factory_for(const config::GatewayConfig& config, ProviderList<Provider...>) {
+  Factory found;
+  ((config.type == Provider::type &&
+    (found = {Provider::make_adapter, config.settings_as<typename Provider::Settings>() != nullptr}, true)) ||
+   ...);
+  return found;
+}
+
+}  // namespace
 
 boost::asio::awaitable<Result<std::vector<Price>>> Gateway::prices() {
   auto snapshot = co_await balances();
@@ -15,16 +33,15 @@ boost::asio::awaitable<Result<std::vector<Coin>>> Gateway::coins() {
 }
 
 Result<std::shared_ptr<Gateway>> make_gateway(const config::GatewayConfig& config, const GatewayEnvironment& env) {
+  const auto factory = factory_for(config, Providers{});
+  if (factory.make == nullptr) return make_error(ErrorCode::invalid_argument, "unknown gateway type");
+  if (!factory.settings_fit) {
+    return make_error(ErrorCode::invalid_argument,
+                      "gateway " + config.id + " has no " + std::string(config.type.name()) + " settings");
+  }
   auto client = upstream::Client::create(env.executor, client_options(config));
   if (!client) return std::move(client).error();
-  switch (config.type) {
-    case config::GatewayType::ccpayment_v1: return make_ccpayment_v1(config, std::move(*client), env);
-    case config::GatewayType::ccpayment_v2: return make_ccpayment_v2(config, std::move(*client), env);
-    case config::GatewayType::cryptocloud: return make_cryptocloud(config, std::move(*client), env);
-    case config::GatewayType::trubit: return make_trubit(config, std::move(*client), env);
-    case config::GatewayType::kuna: return make_kuna(config, std::move(*client), env);
-  }
-  return make_error(ErrorCode::invalid_argument, "unknown gateway type");
+  return factory.make(config, std::move(*client), env);
 }
 
 }  // namespace coinfan::gateways

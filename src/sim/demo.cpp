@@ -1,28 +1,24 @@
 #include "coinfan/sim/demo.hpp"
 
 #include "coinfan/sim/simulator.hpp"
-#include "gateways/ccpayment_v1/simulator.hpp"
-#include "gateways/ccpayment_v2/simulator.hpp"
-#include "gateways/cryptocloud/simulator.hpp"
-#include "gateways/kuna/simulator.hpp"
-#include "gateways/trubit/simulator.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::sim {
 
+namespace {
+
+template <typename... Registered>
+std::shared_ptr<Provider> demo_of(config::GatewayType type, std::chrono::system_clock::time_point now,
+                                  gateways::ProviderList<Registered...>) {
+  std::shared_ptr<Provider> made;
+  ((type == Registered::type && (made = Registered::make_demo(now), true)) || ...);
+  return made;
+}
+
+}  // namespace
+
 std::shared_ptr<Provider> make_demo_provider(config::GatewayType type, std::chrono::system_clock::time_point now) {
-  switch (type) {
-    case config::GatewayType::ccpayment_v1:
-      return make_demo_ccpayment_v1(now);
-    case config::GatewayType::ccpayment_v2:
-      return make_demo_ccpayment_v2(now);
-    case config::GatewayType::cryptocloud:
-      return make_demo_cryptocloud(now);
-    case config::GatewayType::trubit:
-      return make_demo_trubit(now);
-    case config::GatewayType::kuna:
-      return make_demo_kuna(now);
-  }
-  return nullptr;
+  return demo_of(type, now, gateways::Providers{});
 }
 
 DemoGateways start_demo_gateways(boost::asio::io_context& io, SimulatorOptions options) {
@@ -31,9 +27,9 @@ DemoGateways start_demo_gateways(boost::asio::io_context& io, SimulatorOptions o
     config::GatewayType type;
   };
   static constexpr Entry entries[] = {
-      {"ccp-main", config::GatewayType::ccpayment_v2}, {"ccp-legacy", config::GatewayType::ccpayment_v1},
-      {"cloud", config::GatewayType::cryptocloud},     {"trubit", config::GatewayType::trubit},
-      {"kuna", config::GatewayType::kuna},
+      {"ccp-main", gateways::ccpayment_v2::type}, {"ccp-legacy", gateways::ccpayment_v1::type},
+      {"cloud", gateways::cryptocloud::type},     {"trubit", gateways::trubit::type},
+      {"kuna", gateways::kuna::type},
   };
   DemoGateways demo;
   for (const auto& entry : entries) {

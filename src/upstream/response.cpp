@@ -1,10 +1,16 @@
 #include <string>
 
 #include "coinfan/core/ascii.hpp"
-#include "coinfan/upstream/client.hpp"
-#include "upstream/request_check.hpp"
+#include "coinfan/upstream/request.hpp"
 
 namespace coinfan::upstream {
+
+std::optional<std::string_view> find_header(const Request& request, std::string_view name) {
+  for (const auto& [key, value] : request.headers) {
+    if (ascii::iequals(key, name)) return std::string_view(value);
+  }
+  return std::nullopt;
+}
 
 std::string Response::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {

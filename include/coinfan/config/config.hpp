@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "coinfan/config/provider.hpp"
+
 namespace coinfan::config {
 
 using Millis = std::chrono::milliseconds;
@@ -43,14 +45,11 @@ struct LogConfig {
   std::string format = "json";  // json or text
 };
 
-enum class GatewayType { ccpayment_v1, ccpayment_v2, cryptocloud, trubit, kuna };
-
-std::string_view to_string(GatewayType type) noexcept;
-std::optional<GatewayType> gateway_type_from_string(std::string_view text) noexcept;
-
+// One configured gateway: the keys every provider shares, its registered type, and the
+// provider's own typed settings (parsed by the provider's folder, see config/provider.hpp).
 struct GatewayConfig {
   std::string id;
-  GatewayType type = GatewayType::ccpayment_v2;
+  GatewayType type;
   std::string base_url;
   bool enabled = true;
   Millis timeout{5000};
@@ -58,10 +57,18 @@ struct GatewayConfig {
   std::optional<double> rate_limit_rps;  // requests per second; not money
   unsigned retries = 2;
   std::string ca_file;
-  // Provider credentials and identifiers; which ones are required depends on `type`.
-  std::string app_id, app_secret;            // CCPayment v1 / v2
-  std::string api_key, api_secret, token;    // CryptoCloud, TruBit, Kuna (api_key)
-  std::string wallet_id, merchant_id, email, password;  // Kuna
+  // The provider's Settings value (e.g. gateways::kuna::Settings); empty when not parsed.
+  std::any settings;
+
+  // The settings as the provider's type, or nullptr when they hold another type.
+  template <typename Settings>
+  const Settings* settings_as() const noexcept {
+    return std::any_cast<Settings>(&settings);
+  }
+  template <typename Settings>
+  Settings* settings_as() noexcept {
+    return std::any_cast<Settings>(&settings);
+  }
 };
 
 struct Config {
@@ -92,8 +99,11 @@ struct LoadResult {
   std::vector<ConfigError> errors;     // every problem found, not only the first
 };
 
-LoadResult parse_config(std::string_view json_text, const Environment& env);
-LoadResult load_config_file(const std::string& path, const Environment& env);
+// `providers` is the registration table's view of the gateway types (gateways::provider_schemas()).
+LoadResult parse_config(std::string_view json_text, const Environment& env,
+                        std::span<const ProviderSchema> providers);
+LoadResult load_config_file(const std::string& path, const Environment& env,
+                            std::span<const ProviderSchema> providers);
 
 // The embedded default used by `--demo` before gateways are added.
 Config default_config();

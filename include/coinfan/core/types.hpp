@@ -3,6 +3,7 @@
 // Pure values, no I/O. Each keeps the provider's own identifiers next to the normalised ones
 // so a caller can always trace a merged figure back to what the provider said.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -138,12 +139,15 @@ struct SwapQuote {
   friend bool operator==(const SwapQuote&, const SwapQuote&) = default;
 };
 
-// CCPayment record ids start with their UTC creation time `YYYYMMDDhhmmss`. Returns nullopt
-// when the id is shorter than 14 characters, has a non-digit there, or names no real instant.
-std::optional<std::chrono::sys_seconds> time_from_record_id(std::string_view id);
+// A UTC time written as fixed-position ASCII digit fields: a 4-digit year, then 2-digit month,
+// day, hour, minute and second, starting at `offsets` (in that order). nullopt when `text` is
+// too short, a field is not all digits, or the fields name no real instant (February 30,
+// hour 24, a leap second).
+std::optional<std::chrono::sys_seconds> utc_from_digit_fields(std::string_view text,
+                                                              const std::array<std::size_t, 6>& offsets);
 
-// Provider timestamps in Unix seconds (CCPayment `createdAt`); nullopt outside years 1970-9999
-// and for non-positive values, which providers send for "unset".
+// Provider timestamps in Unix seconds; nullopt outside years 1970-9999 and for non-positive
+// values, which providers send for "unset".
 std::optional<TimePointMs> time_from_unix_seconds(std::int64_t seconds);
 
 // "2026-11-21T10:00:00.123Z": always milliseconds, always 'Z'.

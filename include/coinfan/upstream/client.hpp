@@ -38,6 +38,7 @@
 
 #include "coinfan/core/error.hpp"
 #include "coinfan/upstream/circuit_breaker.hpp"
+#include "coinfan/upstream/request.hpp"
 
 namespace coinfan::upstream {
 
@@ -82,33 +83,6 @@ struct Options {
   std::string user_agent;  // empty: "coinfan/<version>"
   Hooks hooks;
 };
-
-struct Request {
-  std::string method = "GET";  // a standard HTTP method
-  std::string target = "/";    // path and query, relative to base_url's path; starts with '/'
-  // Sent as given. Host, Content-Length, Transfer-Encoding and Connection are the client's.
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  // True when repeating the request cannot change anything upstream (reads, quotes). Only
-  // idempotent requests are retried; a write is sent at most once by this layer.
-  bool idempotent = false;
-  // Overrides Options::timeout for this call when positive.
-  std::chrono::milliseconds timeout{0};
-};
-
-struct Response {
-  unsigned status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-
-  // First header named `name` (ASCII case-insensitive); empty when absent.
-  std::string header(std::string_view name) const;
-  bool has_header(std::string_view name) const;
-};
-
-// For adapters with nothing more specific to say about a non-2xx response: 429 → rate_limited,
-// anything else → http_status. The detail names the status only (bodies may echo request data).
-Error status_error(const Response& response);
 
 inline constexpr std::size_t kErrorCodeCount = static_cast<std::size_t>(ErrorCode::internal) + 1;
 // Upper bounds (inclusive, milliseconds) of the latency histogram; one more bucket for +Inf.

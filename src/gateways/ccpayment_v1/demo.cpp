@@ -4,6 +4,8 @@
 
 #include "gateways/ccpayment_v1/simulator.hpp"
 
+#include "gateways/ccpayment_v1/provider.hpp"
+
 namespace coinfan::sim {
 
 namespace {
@@ -35,3 +37,9 @@ std::shared_ptr<Provider> make_demo_ccpayment_v1(std::chrono::system_clock::time
 }
 
 }  // namespace coinfan::sim
+
+namespace coinfan::gateways::ccpayment_v1 {
+
+DemoFactory* const Provider::make_demo = &sim::make_demo_ccpayment_v1;
+
+}  // namespace coinfan::gateways::ccpayment_v1

@@ -9,13 +9,13 @@
 
 namespace coinfan::gateways::ccpayment_v1 {
 
-Result<UpstreamCall> build_assets_request(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_assets_request(const Credentials& credentials, std::int64_t unix_seconds,
                                           std::optional<std::string_view> coin_id) {
   if (auto error = check_credential("app_id", credentials.app_id)) return std::move(*error);
   if (auto error = check_credential("app_secret", credentials.app_secret)) return std::move(*error);
   if (unix_seconds < 0) return make_error(ErrorCode::invalid_argument, "timestamp is negative");
 
-  UpstreamCall call;
+  upstream::Request call;
   call.method = "POST";
   call.target = std::string(assets_path);
   call.idempotent = true;

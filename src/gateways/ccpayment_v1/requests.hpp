@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "coinfan/core/error.hpp"
-#include "coinfan/gateways/call.hpp"
+#include "coinfan/upstream/request.hpp"
 #include "gateways/ccpayment_v1/signer.hpp"
 
 namespace coinfan::gateways::ccpayment_v1 {
@@ -17,7 +17,7 @@ inline constexpr std::string_view assets_path = "/ccpayment/v1/assets";
 // disagree on what "no parameters" looks like, and an empty body is what the docs describe),
 // or of one coin (body {"coin_id":"<uuid>"}). `unix_seconds` is the 10-digit Timestamp header;
 // a request is valid for two minutes.
-Result<UpstreamCall> build_assets_request(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_assets_request(const Credentials& credentials, std::int64_t unix_seconds,
                                           std::optional<std::string_view> coin_id = std::nullopt);
 
 }  // namespace coinfan::gateways::ccpayment_v1

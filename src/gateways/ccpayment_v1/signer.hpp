@@ -7,13 +7,11 @@
 #include <variant>
 
 #include "coinfan/core/error.hpp"
+#include "gateways/common/app_credentials.hpp"
 
 namespace coinfan::gateways::ccpayment_v1 {
 
-struct Credentials {
-  std::string app_id;
-  std::string app_secret;  // never logged, never placed in an error detail
-};
+using Credentials = AppCredentials;
 
 // The value of the request's `Sign` header for exactly these body bytes.
 Result<std::string> sign(const Credentials& credentials, std::string_view timestamp,

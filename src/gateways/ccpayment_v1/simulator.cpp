@@ -7,6 +7,7 @@
 #include "coinfan/core/hash.hpp"
 #include "sim/ccpayment_backend.hpp"
 #include "sim/sim_util.hpp"
+#include "gateways/ccpayment_v1/config.hpp"
 
 namespace coinfan::sim {
 
@@ -40,7 +41,7 @@ void write_coin(JsonWriter& out, const CcpaymentV1Coin& coin) {
 }  // namespace
 
 CcpaymentV1Provider::CcpaymentV1Provider(CcpaymentV1Account account)
-    : Provider(config::GatewayType::ccpayment_v1), account_(std::move(account)) {}
+    : Provider(gateways::ccpayment_v1::type), account_(std::move(account)) {}
 
 Reply CcpaymentV1Provider::handle(const SimRequest& request) {
   if (request.path != assets_path || request.method != "POST") return not_found_page();
@@ -116,10 +117,9 @@ config::GatewayConfig CcpaymentV1Provider::gateway_config(std::string id,
   std::lock_guard lock(mutex_);
   config::GatewayConfig gateway;
   gateway.id = std::move(id);
-  gateway.type = config::GatewayType::ccpayment_v1;
+  gateway.type = gateways::ccpayment_v1::type;
   gateway.base_url = std::move(base_url);
-  gateway.app_id = account_.app_id;
-  gateway.app_secret = account_.app_secret;
+  gateway.settings = gateways::ccpayment_v1::Settings{{account_.app_id, account_.app_secret}};
   return gateway;
 }
 

@@ -5,9 +5,11 @@
 #include <mutex>
 #include <optional>
 
+#include "gateways/ccpayment_v2/provider.hpp"
+#include "gateways/ccpayment_v2/record_id.hpp"
 #include "gateways/ccpayment_v2/requests.hpp"
 #include "gateways/ccpayment_v2/responses.hpp"
-#include "gateways/registry.hpp"
+#include "gateways/common/adapter.hpp"
 
 namespace coinfan::gateways {
 namespace {
@@ -17,6 +19,12 @@ namespace v2 = ccpayment_v2;
 // The coin catalogue changes rarely; prices need it to name coin ids.
 constexpr auto coin_list_ttl = std::chrono::minutes(10);
 constexpr std::string_view not_found_code = "11003";
+
+// The provider's nextId: absent for the first page.
+std::optional<std::string> page_cursor(std::string next_id) {
+  if (next_id.empty()) return std::nullopt;
+  return next_id;
+}
 
 bool outcome_unknown(const Error& error) {
   return error.code == ErrorCode::timeout || error.code == ErrorCode::unreachable ||
@@ -35,7 +43,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
  public:
   CcpaymentV2Gateway(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
                      const GatewayEnvironment& env)
-      : AdapterBase(config, std::move(client), env), credentials_{config.app_id, config.app_secret} {}
+      : AdapterBase(config, std::move(client), env), credentials_(settings<v2::Settings>().credentials) {}
 
   RecordSource* records() override { return this; }
   MoneyMover* money() override { return this; }
@@ -79,13 +87,12 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   // --- RecordSource ---------------------------------------------------------------------
 
   boost::asio::awaitable<Result<TransferRecordPage>> transfer_records(TransferRecordFilter filter) override {
-    v2::TransferRecordQuery query;
-    query.coin_id = filter.coin_id;
-    query.from_user_id = filter.from_user_id;
-    query.to_user_id = filter.to_user_id;
-    query.start_at = filter.start_at;
-    query.end_at = filter.end_at;
-    if (!filter.next_id.empty()) query.next_id = filter.next_id;
+    const v2::TransferRecordQuery query{.coin_id = filter.coin_id,
+                                        .from_user_id = std::move(filter.from_user_id),
+                                        .to_user_id = std::move(filter.to_user_id),
+                                        .start_at = filter.start_at,
+                                        .end_at = filter.end_at,
+                                        .next_id = page_cursor(std::move(filter.next_id))};
     auto page = co_await call<v2::TransferRecordPage>(
         v2::build_get_user_transfer_record_list(credentials_, unix_seconds(), query),
         [this](std::string_view body) { return v2::parse_transfer_record_list(id(), body); });
@@ -94,11 +101,11 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   }
 
   boost::asio::awaitable<Result<SwapRecordPage>> swap_records(SwapRecordFilter filter) override {
-    v2::SwapRecordQuery query;
-    query.user_id = filter.user_id;
+    v2::SwapRecordQuery query;  // no record, order or coin filter
+    query.user_id = std::move(filter.user_id);
     query.start_at = filter.start_at;
     query.end_at = filter.end_at;
-    if (!filter.next_id.empty()) query.next_id = filter.next_id;
+    query.next_id = page_cursor(std::move(filter.next_id));
     auto page = co_await call<v2::SwapRecordPage>(
         v2::build_get_user_swap_record_list(credentials_, unix_seconds(), query),
         [this](std::string_view body) { return v2::parse_swap_record_list(id(), body); });
@@ -149,7 +156,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
     known.remark = input.remark.value_or("");
     if (auto amount = Decimal::parse(input.amount)) known.amount = *amount;
     known.status = RecordStatus::processing;
-    if (auto created = time_from_record_id(known.record_id)) known.created_at = std::chrono::time_point_cast<std::chrono::milliseconds>(*created);
+    if (auto created = v2::time_from_record_id(known.record_id)) known.created_at = std::chrono::time_point_cast<std::chrono::milliseconds>(*created);
     co_return known;
   }
 
@@ -199,15 +206,6 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   }
 
  private:
-  // Builds, sends and parses one call.
-  template <typename T, typename Parse>
-  boost::asio::awaitable<Result<T>> call(Result<UpstreamCall> built, Parse parse) {
-    if (!built) co_return std::move(built).error();
-    auto response = co_await send(std::move(*built));
-    if (!response) co_return std::move(response).error();
-    co_return interpret<T>(*response, parse);
-  }
-
   boost::asio::awaitable<Result<TransferRecord>> resolve_transfer(std::string order_id, Error send_error) {
     auto found = co_await transfer_record(std::nullopt, order_id);
     if (found) co_return found;
@@ -251,9 +249,6 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
 
 }  // namespace
 
-std::shared_ptr<Gateway> make_ccpayment_v2(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
-                                           const GatewayEnvironment& env) {
-  return std::make_shared<CcpaymentV2Gateway>(config, std::move(client), env);
-}
+AdapterFactory* const ccpayment_v2::Provider::make_adapter = &make_adapter_of<CcpaymentV2Gateway>;
 
 }  // namespace coinfan::gateways

@@ -5,6 +5,8 @@
 
 #include "gateways/ccpayment_v2/simulator.hpp"
 
+#include "gateways/ccpayment_v2/provider.hpp"
+
 #include <cctype>
 
 namespace coinfan::sim {
@@ -101,3 +103,9 @@ std::shared_ptr<Provider> make_demo_ccpayment_v2(std::chrono::system_clock::time
 }
 
 }  // namespace coinfan::sim
+
+namespace coinfan::gateways::ccpayment_v2 {
+
+DemoFactory* const Provider::make_demo = &sim::make_demo_ccpayment_v2;
+
+}  // namespace coinfan::gateways::ccpayment_v2

@@ -80,6 +80,49 @@ boost::json::object lookup_body(const RecordLookup& lookup) {
   return body;
 }
 
+// The optional filters the list calls share; each is checked before it goes into `body`.
+std::optional<Error> add_coin_id(boost::json::object& body, std::string_view field, std::optional<std::int64_t> coin_id) {
+  if (!coin_id) return std::nullopt;
+  if (auto error = check_coin_id(field, *coin_id)) return error;
+  body[field] = *coin_id;
+  return std::nullopt;
+}
+
+std::optional<Error> add_user_id(boost::json::object& body, std::string_view field,
+                                 const std::optional<std::string>& user_id) {
+  if (!user_id) return std::nullopt;
+  if (auto status = validate_user_id(field, *user_id); !status) return std::move(status).error();
+  body[field] = *user_id;
+  return std::nullopt;
+}
+
+// startAt / endAt and the page cursor nextId (empty: first page).
+std::optional<Error> add_range_and_cursor(boost::json::object& body, std::optional<std::int64_t> start_at,
+                                          std::optional<std::int64_t> end_at,
+                                          const std::optional<std::string>& next_id) {
+  if (auto error = check_time_range(start_at, end_at)) return error;
+  if (start_at) body["startAt"] = *start_at;
+  if (end_at) body["endAt"] = *end_at;
+  if (next_id && !next_id->empty()) {
+    if (auto error = check_text("nextId", *next_id, 1, 256)) return error;
+    body["nextId"] = *next_id;
+  }
+  return std::nullopt;
+}
+
+// What estimate and userSwap both send, in this order.
+void add_swap_terms(boost::json::object& body, std::int64_t coin_id_in, const std::string& amount_in,
+                    std::int64_t coin_id_out, const std::optional<std::string>& extra_fee_rate) {
+  body["coinIdIn"] = coin_id_in;
+  body["amountIn"] = amount_in;
+  body["coinIdOut"] = coin_id_out;
+  if (extra_fee_rate) body["extraFeeRate"] = *extra_fee_rate;
+}
+
+// getUserTransferRecord / getUserSwapRecord: one record by record id or order id.
+Result<upstream::Request> build_lookup(const Credentials& credentials, std::int64_t unix_seconds,
+                                       std::string_view method, const RecordLookup& lookup);
+
 // An empty object is sent as an empty body: the documents' examples send "" for calls
 // without parameters, and the signature then covers appId + timestamp only.
 std::string serialize_body(const boost::json::object& body) {
@@ -162,7 +205,7 @@ Result<std::monostate> validate(const RescanRequest& request) {
   return std::monostate{};
 }
 
-Result<UpstreamCall> build_signed_call(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_signed_call(const Credentials& credentials, std::int64_t unix_seconds,
                                        std::string_view method, std::string body, bool idempotent) {
   if (auto error = check_credential("app_id", credentials.app_id)) return std::move(*error);
   if (auto error = check_credential("app_secret", credentials.app_secret)) return std::move(*error);
@@ -172,7 +215,7 @@ Result<UpstreamCall> build_signed_call(const Credentials& credentials, std::int6
   auto signature = sign(credentials, timestamp, body);
   if (!signature) return std::move(signature).error();
 
-  UpstreamCall call;
+  upstream::Request call;
   call.method = "POST";
   call.target = std::string(path_prefix) + std::string(method);
   call.headers = {
@@ -186,12 +229,22 @@ Result<UpstreamCall> build_signed_call(const Credentials& credentials, std::int6
   return call;
 }
 
-Result<UpstreamCall> build_get_app_coin_asset_list(const Credentials& credentials,
+namespace {
+
+Result<upstream::Request> build_lookup(const Credentials& credentials, std::int64_t unix_seconds,
+                                       std::string_view method, const RecordLookup& lookup) {
+  if (auto error = check_record_lookup(lookup)) return std::move(*error);
+  return build_signed_call(credentials, unix_seconds, method, serialize_body(lookup_body(lookup)), true);
+}
+
+}  // namespace
+
+Result<upstream::Request> build_get_app_coin_asset_list(const Credentials& credentials,
                                                    std::int64_t unix_seconds) {
   return build_signed_call(credentials, unix_seconds, "getAppCoinAssetList", {}, true);
 }
 
-Result<UpstreamCall> build_get_app_coin_asset(const Credentials& credentials,
+Result<upstream::Request> build_get_app_coin_asset(const Credentials& credentials,
                                               std::int64_t unix_seconds, std::int64_t coin_id) {
   if (auto error = check_coin_id("coinId", coin_id)) return std::move(*error);
   boost::json::object body;
@@ -200,12 +253,12 @@ Result<UpstreamCall> build_get_app_coin_asset(const Credentials& credentials,
                            true);
 }
 
-Result<UpstreamCall> build_get_coin_list(const Credentials& credentials,
+Result<upstream::Request> build_get_coin_list(const Credentials& credentials,
                                          std::int64_t unix_seconds) {
   return build_signed_call(credentials, unix_seconds, "getCoinList", {}, true);
 }
 
-Result<UpstreamCall> build_get_coin(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_get_coin(const Credentials& credentials, std::int64_t unix_seconds,
                                     std::int64_t coin_id) {
   if (auto error = check_coin_id("coinId", coin_id)) return std::move(*error);
   boost::json::object body;
@@ -213,7 +266,7 @@ Result<UpstreamCall> build_get_coin(const Credentials& credentials, std::int64_t
   return build_signed_call(credentials, unix_seconds, "getCoin", serialize_body(body), true);
 }
 
-Result<UpstreamCall> build_get_coin_usdt_price(const Credentials& credentials,
+Result<upstream::Request> build_get_coin_usdt_price(const Credentials& credentials,
                                                std::int64_t unix_seconds,
                                                std::span<const std::int64_t> coin_ids) {
   if (coin_ids.empty()) {
@@ -235,7 +288,7 @@ Result<UpstreamCall> build_get_coin_usdt_price(const Credentials& credentials,
                            true);
 }
 
-Result<UpstreamCall> build_user_transfer(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_user_transfer(const Credentials& credentials, std::int64_t unix_seconds,
                                          const TransferRequest& request) {
   if (auto status = validate(request); !status) return std::move(status).error();
   boost::json::object body;
@@ -248,15 +301,13 @@ Result<UpstreamCall> build_user_transfer(const Credentials& credentials, std::in
   return build_signed_call(credentials, unix_seconds, "userTransfer", serialize_body(body), false);
 }
 
-Result<UpstreamCall> build_get_user_transfer_record(const Credentials& credentials,
+Result<upstream::Request> build_get_user_transfer_record(const Credentials& credentials,
                                                     std::int64_t unix_seconds,
                                                     const RecordLookup& lookup) {
-  if (auto error = check_record_lookup(lookup)) return std::move(*error);
-  return build_signed_call(credentials, unix_seconds, "getUserTransferRecord",
-                           serialize_body(lookup_body(lookup)), true);
+  return build_lookup(credentials, unix_seconds, "getUserTransferRecord", lookup);
 }
 
-Result<UpstreamCall> build_get_user_transfer_record_list(const Credentials& credentials,
+Result<upstream::Request> build_get_user_transfer_record_list(const Credentials& credentials,
                                                          std::int64_t unix_seconds,
                                                          const TransferRecordQuery& query) {
   if (!query.from_user_id && !query.to_user_id) {
@@ -264,68 +315,41 @@ Result<UpstreamCall> build_get_user_transfer_record_list(const Credentials& cred
                       "getUserTransferRecordList needs fromUserId or toUserId");
   }
   boost::json::object body;
-  if (query.coin_id) {
-    if (auto error = check_coin_id("coinId", *query.coin_id)) return std::move(*error);
-    body["coinId"] = *query.coin_id;
-  }
-  if (query.from_user_id) {
-    if (auto status = validate_user_id("fromUserId", *query.from_user_id); !status) {
-      return std::move(status).error();
-    }
-    body["fromUserId"] = *query.from_user_id;
-  }
-  if (query.to_user_id) {
-    if (auto status = validate_user_id("toUserId", *query.to_user_id); !status) {
-      return std::move(status).error();
-    }
-    body["toUserId"] = *query.to_user_id;
-  }
-  if (auto error = check_time_range(query.start_at, query.end_at)) return std::move(*error);
-  if (query.start_at) body["startAt"] = *query.start_at;
-  if (query.end_at) body["endAt"] = *query.end_at;
-  if (query.next_id && !query.next_id->empty()) {
-    if (auto error = check_text("nextId", *query.next_id, 1, 256)) return std::move(*error);
-    body["nextId"] = *query.next_id;
-  }
+  if (auto error = add_coin_id(body, "coinId", query.coin_id)) return std::move(*error);
+  if (auto error = add_user_id(body, "fromUserId", query.from_user_id)) return std::move(*error);
+  if (auto error = add_user_id(body, "toUserId", query.to_user_id)) return std::move(*error);
+  if (auto error = add_range_and_cursor(body, query.start_at, query.end_at, query.next_id)) return std::move(*error);
   return build_signed_call(credentials, unix_seconds, "getUserTransferRecordList",
                            serialize_body(body), true);
 }
 
-Result<UpstreamCall> build_estimate(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_estimate(const Credentials& credentials, std::int64_t unix_seconds,
                                     const SwapQuoteRequest& request) {
   if (auto status = validate(request); !status) return std::move(status).error();
   boost::json::object body;
-  body["coinIdIn"] = request.coin_id_in;
-  body["amountIn"] = request.amount_in;
-  body["coinIdOut"] = request.coin_id_out;
-  if (request.extra_fee_rate) body["extraFeeRate"] = *request.extra_fee_rate;
+  add_swap_terms(body, request.coin_id_in, request.amount_in, request.coin_id_out, request.extra_fee_rate);
   // A quote moves no money, so it may be retried like a read.
   return build_signed_call(credentials, unix_seconds, "estimate", serialize_body(body), true);
 }
 
-Result<UpstreamCall> build_user_swap(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_user_swap(const Credentials& credentials, std::int64_t unix_seconds,
                                      const SwapRequest& request) {
   if (auto status = validate(request); !status) return std::move(status).error();
   boost::json::object body;
   body["orderId"] = request.order_id;
   body["userId"] = request.user_id;
-  body["coinIdIn"] = request.coin_id_in;
-  body["amountIn"] = request.amount_in;
-  body["coinIdOut"] = request.coin_id_out;
-  if (request.extra_fee_rate) body["extraFeeRate"] = *request.extra_fee_rate;
+  add_swap_terms(body, request.coin_id_in, request.amount_in, request.coin_id_out, request.extra_fee_rate);
   if (request.amount_out_minimum) body["amountOutMinimum"] = *request.amount_out_minimum;
   return build_signed_call(credentials, unix_seconds, "userSwap", serialize_body(body), false);
 }
 
-Result<UpstreamCall> build_get_user_swap_record(const Credentials& credentials,
+Result<upstream::Request> build_get_user_swap_record(const Credentials& credentials,
                                                 std::int64_t unix_seconds,
                                                 const RecordLookup& lookup) {
-  if (auto error = check_record_lookup(lookup)) return std::move(*error);
-  return build_signed_call(credentials, unix_seconds, "getUserSwapRecord",
-                           serialize_body(lookup_body(lookup)), true);
+  return build_lookup(credentials, unix_seconds, "getUserSwapRecord", lookup);
 }
 
-Result<UpstreamCall> build_get_user_swap_record_list(const Credentials& credentials,
+Result<upstream::Request> build_get_user_swap_record_list(const Credentials& credentials,
                                                      std::int64_t unix_seconds,
                                                      const SwapRecordQuery& query) {
   if (query.record_ids.size() > max_ids_per_call || query.order_ids.size() > max_ids_per_call) {
@@ -354,32 +378,15 @@ Result<UpstreamCall> build_get_user_swap_record_list(const Credentials& credenti
     }
     body["orderIds"] = std::move(ids);
   }
-  if (query.user_id) {
-    if (auto status = validate_user_id("userId", *query.user_id); !status) {
-      return std::move(status).error();
-    }
-    body["userId"] = *query.user_id;
-  }
-  if (query.coin_id_in) {
-    if (auto error = check_coin_id("coinIdIn", *query.coin_id_in)) return std::move(*error);
-    body["coinIdIn"] = *query.coin_id_in;
-  }
-  if (query.coin_id_out) {
-    if (auto error = check_coin_id("coinIdOut", *query.coin_id_out)) return std::move(*error);
-    body["coinIdOut"] = *query.coin_id_out;
-  }
-  if (auto error = check_time_range(query.start_at, query.end_at)) return std::move(*error);
-  if (query.start_at) body["startAt"] = *query.start_at;
-  if (query.end_at) body["endAt"] = *query.end_at;
-  if (query.next_id && !query.next_id->empty()) {
-    if (auto error = check_text("nextId", *query.next_id, 1, 256)) return std::move(*error);
-    body["nextId"] = *query.next_id;
-  }
+  if (auto error = add_user_id(body, "userId", query.user_id)) return std::move(*error);
+  if (auto error = add_coin_id(body, "coinIdIn", query.coin_id_in)) return std::move(*error);
+  if (auto error = add_coin_id(body, "coinIdOut", query.coin_id_out)) return std::move(*error);
+  if (auto error = add_range_and_cursor(body, query.start_at, query.end_at, query.next_id)) return std::move(*error);
   return build_signed_call(credentials, unix_seconds, "getUserSwapRecordList", serialize_body(body),
                            true);
 }
 
-Result<UpstreamCall> build_rescan_lost_transaction(const Credentials& credentials,
+Result<upstream::Request> build_rescan_lost_transaction(const Credentials& credentials,
                                                    std::int64_t unix_seconds,
                                                    const RescanRequest& request) {
   if (auto status = validate(request); !status) return std::move(status).error();

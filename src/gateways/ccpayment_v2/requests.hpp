@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "coinfan/core/error.hpp"
-#include "coinfan/gateways/call.hpp"
+#include "coinfan/upstream/request.hpp"
 #include "gateways/ccpayment_v2/signer.hpp"
 
 namespace coinfan::gateways::ccpayment_v2 {
@@ -103,40 +103,40 @@ Result<std::monostate> validate(const RescanRequest& request);
 
 // --- builders (unix_seconds: the 10-digit Timestamp header, valid for two minutes) ----------
 
-Result<UpstreamCall> build_get_app_coin_asset_list(const Credentials& credentials,
+Result<upstream::Request> build_get_app_coin_asset_list(const Credentials& credentials,
                                                    std::int64_t unix_seconds);
-Result<UpstreamCall> build_get_app_coin_asset(const Credentials& credentials,
+Result<upstream::Request> build_get_app_coin_asset(const Credentials& credentials,
                                               std::int64_t unix_seconds, std::int64_t coin_id);
-Result<UpstreamCall> build_get_coin_list(const Credentials& credentials, std::int64_t unix_seconds);
-Result<UpstreamCall> build_get_coin(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_get_coin_list(const Credentials& credentials, std::int64_t unix_seconds);
+Result<upstream::Request> build_get_coin(const Credentials& credentials, std::int64_t unix_seconds,
                                     std::int64_t coin_id);
-Result<UpstreamCall> build_get_coin_usdt_price(const Credentials& credentials,
+Result<upstream::Request> build_get_coin_usdt_price(const Credentials& credentials,
                                                std::int64_t unix_seconds,
                                                std::span<const std::int64_t> coin_ids);
-Result<UpstreamCall> build_user_transfer(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_user_transfer(const Credentials& credentials, std::int64_t unix_seconds,
                                          const TransferRequest& request);
-Result<UpstreamCall> build_get_user_transfer_record(const Credentials& credentials,
+Result<upstream::Request> build_get_user_transfer_record(const Credentials& credentials,
                                                     std::int64_t unix_seconds,
                                                     const RecordLookup& lookup);
-Result<UpstreamCall> build_get_user_transfer_record_list(const Credentials& credentials,
+Result<upstream::Request> build_get_user_transfer_record_list(const Credentials& credentials,
                                                          std::int64_t unix_seconds,
                                                          const TransferRecordQuery& query);
-Result<UpstreamCall> build_estimate(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_estimate(const Credentials& credentials, std::int64_t unix_seconds,
                                     const SwapQuoteRequest& request);
-Result<UpstreamCall> build_user_swap(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_user_swap(const Credentials& credentials, std::int64_t unix_seconds,
                                      const SwapRequest& request);
-Result<UpstreamCall> build_get_user_swap_record(const Credentials& credentials,
+Result<upstream::Request> build_get_user_swap_record(const Credentials& credentials,
                                                 std::int64_t unix_seconds,
                                                 const RecordLookup& lookup);
-Result<UpstreamCall> build_get_user_swap_record_list(const Credentials& credentials,
+Result<upstream::Request> build_get_user_swap_record_list(const Credentials& credentials,
                                                      std::int64_t unix_seconds,
                                                      const SwapRecordQuery& query);
-Result<UpstreamCall> build_rescan_lost_transaction(const Credentials& credentials,
+Result<upstream::Request> build_rescan_lost_transaction(const Credentials& credentials,
                                                    std::int64_t unix_seconds,
                                                    const RescanRequest& request);
 
 // The generic form behind every builder: signs `body` (possibly empty) for `method`.
-Result<UpstreamCall> build_signed_call(const Credentials& credentials, std::int64_t unix_seconds,
+Result<upstream::Request> build_signed_call(const Credentials& credentials, std::int64_t unix_seconds,
                                        std::string_view method, std::string body, bool idempotent);
 
 }  // namespace coinfan::gateways::ccpayment_v2

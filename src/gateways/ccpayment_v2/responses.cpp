@@ -4,6 +4,7 @@
 
 #include "coinfan/core/assets.hpp"
 #include "coinfan/core/json.hpp"
+#include "gateways/ccpayment_v2/record_id.hpp"
 #include "gateways/common/responses.hpp"
 
 namespace coinfan::gateways::ccpayment_v2 {
@@ -15,20 +16,8 @@ constexpr std::string_view provider = "CCPayment v2";
 
 // Parses the body, checks the envelope and hands `data` (an object) to `read`.
 template <typename Read>
-auto with_data(std::string_view body, Read&& read)
-    -> decltype(read(std::declval<const json::object&>())) {
-  auto root = parse_json_exact(body);
-  if (!root) return at(provider, std::move(root).error());
-  auto object = root_object(*root, provider);
-  if (!object) return std::move(object).error();
-  const auto code = int_field(**object, "code");
-  if (!code) return malformed(provider, "field 'code' is missing or not an integer");
-  if (*code != success_code) {
-    return error_for_code(*code, string_field(**object, "msg").value_or(""));
-  }
-  const auto* data = object_field(**object, "data");
-  if (data == nullptr) return malformed(provider, "field 'data' is missing or not an object");
-  return read(*data);
+auto with_data(std::string_view body, Read&& read) {
+  return with_coded_data(provider, success_code, error_for_code, body, std::forward<Read>(read));
 }
 
 // A list member: an array, or null for "none" (Go encodes an empty slice as null).
@@ -186,6 +175,48 @@ Result<const json::object*> single_object(const json::object& data, std::string_
   return malformed(provider, "field 'data." + std::string(key) + "' is missing or not an object");
 }
 
+
+// Reads one provider object into T; `where` names it in errors ("data.records[3]").
+template <typename T>
+using ItemReader = Result<T> (*)(std::string_view gateway_id, const json::object& item, std::string where);
+
+// Every element of the list member data.<key>, each an object read by `read`.
+template <typename T>
+Result<std::vector<T>> list_of(std::string_view gateway_id, const json::object& data, std::string_view key,
+                               ItemReader<T> read) {
+  auto list = list_member(data, key, "data");
+  if (!list) return std::move(list).error();
+  std::vector<T> out;
+  out.reserve((*list)->size());
+  for (std::size_t i = 0; i < (*list)->size(); ++i) {
+    const std::string where = "data." + std::string(key) + "[" + std::to_string(i) + "]";
+    const auto& item = (**list)[i];
+    if (!item.is_object()) return malformed(provider, where + " is not an object");
+    auto value = read(gateway_id, item.get_object(), where);
+    if (!value) return std::move(value).error();
+    out.push_back(std::move(value).value());
+  }
+  return out;
+}
+
+// A page: data.records read by `read`, and data.nextId.
+template <typename Page, typename T>
+Result<Page> page_of(std::string_view gateway_id, const json::object& data, ItemReader<T> read) {
+  auto records = list_of<T>(gateway_id, data, "records", read);
+  if (!records) return std::move(records).error();
+  return Page{std::move(records).value(), next_id_of(data)};
+}
+
+// The object member data.<key>, read by `read`.
+template <typename T>
+Result<T> member_of(std::string_view gateway_id, const json::object& data, std::string_view key,
+                    ItemReader<T> read) {
+  const std::string where = "data." + std::string(key);
+  const auto* object = object_field(data, key);
+  if (object == nullptr) return malformed(provider, "field '" + where + "' is missing or not an object");
+  return read(gateway_id, *object, where);
+}
+
 }  // namespace
 
 Error error_for_code(std::int64_t code, std::string_view message) {
@@ -210,48 +241,15 @@ Error error_for_code(std::int64_t code, std::string_view message) {
 
 Result<std::vector<Balance>> parse_app_coin_asset_list(std::string_view gateway_id,
                                                        std::string_view body) {
-  return with_data(body, [&](const json::object& data) -> Result<std::vector<Balance>> {
-    auto assets = list_member(data, "assets", "data");
-    if (!assets) return std::move(assets).error();
-    std::vector<Balance> balances;
-    balances.reserve((*assets)->size());
-    for (std::size_t i = 0; i < (*assets)->size(); ++i) {
-      const std::string where = "data.assets[" + std::to_string(i) + "]";
-      const auto& item = (**assets)[i];
-      if (!item.is_object()) return malformed(provider, where + " is not an object");
-      auto balance = balance_from(gateway_id, item.get_object(), where);
-      if (!balance) return std::move(balance).error();
-      balances.push_back(std::move(balance).value());
-    }
-    return balances;
-  });
+  return with_data(body, [&](const json::object& data) { return list_of<Balance>(gateway_id, data, "assets", balance_from); });
 }
 
 Result<Balance> parse_app_coin_asset(std::string_view gateway_id, std::string_view body) {
-  return with_data(body, [&](const json::object& data) -> Result<Balance> {
-    const auto* asset = object_field(data, "asset");
-    if (asset == nullptr)
-      return malformed(provider, "field 'data.asset' is missing or not an object");
-    return balance_from(gateway_id, *asset, "data.asset");
-  });
+  return with_data(body, [&](const json::object& data) { return member_of<Balance>(gateway_id, data, "asset", balance_from); });
 }
 
 Result<std::vector<Coin>> parse_coin_list(std::string_view gateway_id, std::string_view body) {
-  return with_data(body, [&](const json::object& data) -> Result<std::vector<Coin>> {
-    auto coins = list_member(data, "coins", "data");
-    if (!coins) return std::move(coins).error();
-    std::vector<Coin> out;
-    out.reserve((*coins)->size());
-    for (std::size_t i = 0; i < (*coins)->size(); ++i) {
-      const std::string where = "data.coins[" + std::to_string(i) + "]";
-      const auto& item = (**coins)[i];
-      if (!item.is_object()) return malformed(provider, where + " is not an object");
-      auto coin = coin_from(gateway_id, item.get_object(), where);
-      if (!coin) return std::move(coin).error();
-      out.push_back(std::move(coin).value());
-    }
-    return out;
-  });
+  return with_data(body, [&](const json::object& data) { return list_of<Coin>(gateway_id, data, "coins", coin_from); });
 }
 
 Result<Coin> parse_coin(std::string_view gateway_id, std::string_view body) {
@@ -299,32 +297,15 @@ Result<TransferResult> parse_user_transfer(std::string_view body) {
 }
 
 Result<TransferRecord> parse_transfer_record(std::string_view gateway_id, std::string_view body) {
-  return with_data(body, [&](const json::object& data) -> Result<TransferRecord> {
-    const auto* record = object_field(data, "record");
-    if (record == nullptr) {
-      return malformed(provider, "field 'data.record' is missing or not an object");
-    }
-    return transfer_from(gateway_id, *record, "data.record");
+  return with_data(body, [&](const json::object& data) {
+    return member_of<TransferRecord>(gateway_id, data, "record", transfer_from);
   });
 }
 
 Result<TransferRecordPage> parse_transfer_record_list(std::string_view gateway_id,
                                                       std::string_view body) {
-  return with_data(body, [&](const json::object& data) -> Result<TransferRecordPage> {
-    auto records = list_member(data, "records", "data");
-    if (!records) return std::move(records).error();
-    TransferRecordPage page;
-    page.records.reserve((*records)->size());
-    for (std::size_t i = 0; i < (*records)->size(); ++i) {
-      const std::string where = "data.records[" + std::to_string(i) + "]";
-      const auto& item = (**records)[i];
-      if (!item.is_object()) return malformed(provider, where + " is not an object");
-      auto record = transfer_from(gateway_id, item.get_object(), where);
-      if (!record) return std::move(record).error();
-      page.records.push_back(std::move(record).value());
-    }
-    page.next_id = next_id_of(data);
-    return page;
+  return with_data(body, [&](const json::object& data) {
+    return page_of<TransferRecordPage, TransferRecord>(gateway_id, data, transfer_from);
   });
 }
 
@@ -348,31 +329,12 @@ Result<SwapResult> parse_user_swap(std::string_view body) {
 }
 
 Result<SwapRecord> parse_swap_record(std::string_view gateway_id, std::string_view body) {
-  return with_data(body, [&](const json::object& data) -> Result<SwapRecord> {
-    const auto* record = object_field(data, "record");
-    if (record == nullptr) {
-      return malformed(provider, "field 'data.record' is missing or not an object");
-    }
-    return swap_from(gateway_id, *record, "data.record");
-  });
+  return with_data(body, [&](const json::object& data) { return member_of<SwapRecord>(gateway_id, data, "record", swap_from); });
 }
 
 Result<SwapRecordPage> parse_swap_record_list(std::string_view gateway_id, std::string_view body) {
-  return with_data(body, [&](const json::object& data) -> Result<SwapRecordPage> {
-    auto records = list_member(data, "records", "data");
-    if (!records) return std::move(records).error();
-    SwapRecordPage page;
-    page.records.reserve((*records)->size());
-    for (std::size_t i = 0; i < (*records)->size(); ++i) {
-      const std::string where = "data.records[" + std::to_string(i) + "]";
-      const auto& item = (**records)[i];
-      if (!item.is_object()) return malformed(provider, where + " is not an object");
-      auto record = swap_from(gateway_id, item.get_object(), where);
-      if (!record) return std::move(record).error();
-      page.records.push_back(std::move(record).value());
-    }
-    page.next_id = next_id_of(data);
-    return page;
+  return with_data(body, [&](const json::object& data) {
+    return page_of<SwapRecordPage, SwapRecord>(gateway_id, data, swap_from);
   });
 }
 

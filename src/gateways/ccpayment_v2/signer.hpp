@@ -6,13 +6,11 @@
 #include <string_view>
 
 #include "coinfan/core/error.hpp"
+#include "gateways/common/app_credentials.hpp"
 
 namespace coinfan::gateways::ccpayment_v2 {
 
-struct Credentials {
-  std::string app_id;
-  std::string app_secret;  // never logged, never placed in an error detail
-};
+using Credentials = AppCredentials;
 
 // The `Sign` header for exactly these body bytes.
 Result<std::string> sign(const Credentials& credentials, std::string_view timestamp,

@@ -11,6 +11,7 @@
 #include "coinfan/core/hash.hpp"
 #include "sim/ccpayment_backend.hpp"
 #include "sim/sim_util.hpp"
+#include "gateways/ccpayment_v2/config.hpp"
 
 namespace coinfan::sim {
 
@@ -774,7 +775,7 @@ Reply Call::rescan_lost_transaction() {
 // --- provider ---------------------------------------------------------------------------------
 
 CcpaymentV2Provider::CcpaymentV2Provider(CcpaymentV2Account account)
-    : Provider(config::GatewayType::ccpayment_v2), app_id_(account.app_id), state_(std::make_unique<State>()) {
+    : Provider(gateways::ccpayment_v2::type), app_id_(account.app_id), state_(std::make_unique<State>()) {
   state_->account = std::move(account);
   state_->salt = std::hash<std::string>{}(app_id_) % 104'729;
 }
@@ -855,10 +856,9 @@ config::GatewayConfig CcpaymentV2Provider::gateway_config(std::string id, std::s
   std::lock_guard lock(mutex_);
   config::GatewayConfig gateway;
   gateway.id = std::move(id);
-  gateway.type = config::GatewayType::ccpayment_v2;
+  gateway.type = gateways::ccpayment_v2::type;
   gateway.base_url = std::move(base_url);
-  gateway.app_id = state_->account.app_id;
-  gateway.app_secret = state_->account.app_secret;
+  gateway.settings = gateways::ccpayment_v2::Settings{{state_->account.app_id, state_->account.app_secret}};
   return gateway;
 }
 

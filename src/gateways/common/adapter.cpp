@@ -23,13 +23,7 @@ AdapterBase::AdapterBase(const config::GatewayConfig& config, std::shared_ptr<up
                          GatewayEnvironment env)
     : Gateway(config.id, config.type), config_(config), client_(std::move(client)), env_(std::move(env)) {}
 
-boost::asio::awaitable<Result<upstream::Response>> AdapterBase::send(UpstreamCall call) {
-  upstream::Request request;
-  request.method = std::move(call.method);
-  request.target = std::move(call.target);
-  request.headers = std::move(call.headers);
-  request.body = std::move(call.body);
-  request.idempotent = call.idempotent;
+boost::asio::awaitable<Result<upstream::Response>> AdapterBase::send(upstream::Request request) {
   co_return co_await client_->send(std::move(request));
 }
 

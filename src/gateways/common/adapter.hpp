@@ -1,6 +1,7 @@
 #pragma once
-// What every provider adapter shares: its upstream client, the clock, and the step from a
-// built UpstreamCall to an upstream response interpreted by the provider's parser.
+// What every provider adapter shares: its upstream client, its settings, the clock, the step
+// from a built upstream::Request to a response interpreted by the provider's parser, and the
+// execution of the token-refresh policy for providers that issue credentials.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -8,38 +9,14 @@
 #include <functional>
 #include <memory>
 
-#include "coinfan/gateways/call.hpp"
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/upstream/client.hpp"
+#include "gateways/common/token_refresh.hpp"
 
 namespace coinfan::gateways {
 
 // Upstream client settings for one configured gateway.
 upstream::Options client_options(const config::GatewayConfig& config);
-
-class AdapterBase : public Gateway {
- public:
-  upstream::Stats stats() const override { return client_->stats(); }
-  upstream::BreakerState breaker_state() const override { return client_->breaker_state(); }
-
- protected:
-  AdapterBase(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
-              GatewayEnvironment env);
-
-  // Sends exactly the bytes the builder produced.
-  boost::asio::awaitable<Result<upstream::Response>> send(UpstreamCall call);
-
-  std::int64_t unix_seconds() const;
-  std::int64_t unix_millis() const;
-  TimePointMs now_ms() const;
-
-  const config::GatewayConfig& config() const { return config_; }
-
- private:
-  config::GatewayConfig config_;
-  std::shared_ptr<upstream::Client> client_;
-  GatewayEnvironment env_;
-};
 
 // A non-2xx answer: the provider's own error when its body says one (provider_error,
 // auth_failed, rate_limited), otherwise http_status / rate_limited from the status alone.
@@ -53,6 +30,75 @@ Result<T> interpret(const upstream::Response& response, Parse&& parse) {
   if (response.status >= 200 && response.status < 300) return parsed;
   if (parsed.ok()) return upstream::status_error(response);
   return error_for_status(response, parsed.error());
+}
+
+class AdapterBase : public Gateway {
+ public:
+  // make_gateway has checked that `config.settings` holds the provider's Settings.
+  AdapterBase(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
+              GatewayEnvironment env);
+
+  upstream::Stats stats() const override { return client_->stats(); }
+  upstream::BreakerState breaker_state() const override { return client_->breaker_state(); }
+
+ protected:
+  // Sends exactly the bytes the builder produced.
+  boost::asio::awaitable<Result<upstream::Response>> send(upstream::Request request);
+
+  // Builds, sends and parses one call (see interpret).
+  template <typename T, typename Parse>
+  boost::asio::awaitable<Result<T>> call(Result<upstream::Request> built, Parse parse) {
+    if (!built) co_return std::move(built).error();
+    auto response = co_await send(std::move(*built));
+    if (!response) co_return std::move(response).error();
+    co_return interpret<T>(*response, parse);
+  }
+
+  // Runs `use(credential)` (an awaitable Result<T>) with a provider-issued credential, doing
+  // what `policy` decides: the cached one or one from `renew()` (an awaitable
+  // Result<IssuedCredential>), and after an auth_failed, at most one renewal and retry.
+  template <typename T, typename Renew, typename Use>
+  boost::asio::awaitable<Result<T>> with_issued_credential(CachedCredential& cache, const TokenRefreshPolicy& policy,
+                                                           Renew renew, Use use) {
+    for (unsigned attempt = 1;; ++attempt) {
+      auto credential = cache.current();
+      auto origin = CredentialOrigin::cached;
+      if (policy.before_attempt(attempt, env_.now(), credential) == CredentialStep::renew) {
+        Result<IssuedCredential> issued = co_await renew();
+        if (!issued) co_return std::move(issued).error();
+        cache.store(*issued);
+        credential = std::move(*issued);
+        origin = CredentialOrigin::renewed;
+      }
+      Result<T> result = co_await use(credential->value);
+      if (result || result.error().code != ErrorCode::auth_failed || !policy.retry_after_refusal(attempt, origin)) {
+        co_return result;
+      }
+    }
+  }
+
+  template <typename Settings>
+  const Settings& settings() const {
+    return *config_.settings_as<Settings>();
+  }
+
+  std::int64_t unix_seconds() const;
+  std::int64_t unix_millis() const;
+  TimePointMs now_ms() const;
+
+  const config::GatewayConfig& config() const { return config_; }
+
+ private:
+  config::GatewayConfig config_;
+  std::shared_ptr<upstream::Client> client_;
+  GatewayEnvironment env_;
+};
+
+// The AdapterFactory of an adapter class, for a provider's `make_adapter`.
+template <typename Adapter>
+std::shared_ptr<Gateway> make_adapter_of(const config::GatewayConfig& config, std::shared_ptr<upstream::Client> client,
+                                         const GatewayEnvironment& env) {
+  return std::make_shared<Adapter>(config, std::move(client), env);
 }
 
 }  // namespace coinfan::gateways

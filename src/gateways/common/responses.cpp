@@ -1,8 +1,29 @@
 #include "gateways/common/responses.hpp"
 
-#include "coinfan/core/json.hpp"
+#include <algorithm>
 
 namespace coinfan::gateways {
+
+bool mentions_any(std::string_view text, std::initializer_list<std::string_view> words) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return std::any_of(words.begin(), words.end(),
+                     [&](std::string_view word) { return lower.find(word) != std::string::npos; });
+}
+
+Result<const boost::json::object*> coded_data(const boost::json::value& root, std::string_view provider,
+                                              std::int64_t success_code, CodeErrorMapper error_for_code) {
+  auto object = root_object(root, provider);
+  if (!object) return std::move(object).error();
+  const auto code = int_field(**object, "code");
+  if (!code) return malformed(provider, "field 'code' is missing or not an integer");
+  if (*code != success_code) return error_for_code(*code, string_field(**object, "msg").value_or(""));
+  const auto* data = object_field(**object, "data");
+  if (data == nullptr) return malformed(provider, "field 'data' is missing or not an object");
+  return data;
+}
 
 std::string clip_provider_text(std::string_view text) {
   constexpr std::size_t max_bytes = 200;

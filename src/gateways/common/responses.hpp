@@ -3,6 +3,7 @@
 // that is safe to show, and decimal fields with the position of a bad value in the detail.
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "coinfan/core/decimal.hpp"
 #include "coinfan/core/error.hpp"
+#include "coinfan/core/json.hpp"
 
 namespace coinfan::gateways {
 
@@ -33,6 +35,30 @@ Error at(std::string_view where, Error error);
 // The JSON root as an object, else bad_response.
 Result<const boost::json::object*> root_object(const boost::json::value& root,
                                                std::string_view provider);
+
+// True when `text` contains any of `words` (lowercase), ignoring ASCII case. For providers
+// whose error kind can only be read from their message.
+bool mentions_any(std::string_view text, std::initializer_list<std::string_view> words);
+
+// How a provider with a numeric result code turns a failure code and its message into an Error.
+using CodeErrorMapper = Error (*)(std::int64_t code, std::string_view message);
+
+// The {"code", "msg", "data"} envelope (CCPayment v2, TruBit): `data` (an object) when `code`
+// is `success_code`; error_for_code(code, msg) for another code; bad_response for any other
+// shape. `root` must outlive the returned pointer.
+Result<const boost::json::object*> coded_data(const boost::json::value& root, std::string_view provider,
+                                              std::int64_t success_code, CodeErrorMapper error_for_code);
+
+// Parses `body` exactly, checks its coded envelope and hands `data` to `read`.
+template <typename Read>
+auto with_coded_data(std::string_view provider, std::int64_t success_code, CodeErrorMapper error_for_code,
+                     std::string_view body, Read&& read) -> decltype(read(std::declval<const boost::json::object&>())) {
+  auto root = parse_json_exact(body);
+  if (!root) return at(provider, std::move(root).error());
+  auto data = coded_data(*root, provider, success_code, error_for_code);
+  if (!data) return std::move(data).error();
+  return read(**data);
+}
 
 // A balance amount: decimal_field, and a negative value is bad_response (no provider here
 // reports debts; a negative amount means we misread the shape).

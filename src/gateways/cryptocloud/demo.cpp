@@ -4,6 +4,8 @@
 
 #include "gateways/cryptocloud/simulator.hpp"
 
+#include "gateways/cryptocloud/provider.hpp"
+
 namespace coinfan::sim {
 
 namespace {
@@ -61,3 +63,9 @@ std::shared_ptr<Provider> make_demo_cryptocloud(std::chrono::system_clock::time_
 }
 
 }  // namespace coinfan::sim
+
+namespace coinfan::gateways::cryptocloud {
+
+DemoFactory* const Provider::make_demo = &sim::make_demo_cryptocloud;
+
+}  // namespace coinfan::gateways::cryptocloud

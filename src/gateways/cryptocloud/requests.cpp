@@ -6,9 +6,9 @@
 
 namespace coinfan::gateways::cryptocloud {
 
-Result<UpstreamCall> build_balance_all_request(std::string_view api_key) {
+Result<upstream::Request> build_balance_all_request(std::string_view api_key) {
   if (auto error = check_credential("api_key", api_key)) return std::move(*error);
-  UpstreamCall call;
+  upstream::Request call;
   call.method = "POST";
   call.target = std::string(balance_all_path);
   call.headers = {{"Authorization", "Token " + std::string(api_key)}};

@@ -5,13 +5,13 @@
 #include <string_view>
 
 #include "coinfan/core/error.hpp"
-#include "coinfan/gateways/call.hpp"
+#include "coinfan/upstream/request.hpp"
 
 namespace coinfan::gateways::cryptocloud {
 
 inline constexpr std::string_view balance_all_path = "/v2/merchant/wallet/balance/all";
 
 // POST /v2/merchant/wallet/balance/all without a body.
-Result<UpstreamCall> build_balance_all_request(std::string_view api_key);
+Result<upstream::Request> build_balance_all_request(std::string_view api_key);
 
 }  // namespace coinfan::gateways::cryptocloud

@@ -17,28 +17,13 @@ namespace json = boost::json;
 
 constexpr std::string_view provider = "CryptoCloud";
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
-}
-
 // {"detail": ...} comes from the API's authentication/throttling layer (a Django REST
 // framework shape); which kind it is can only be read from the text.
 Error detail_error(std::string_view detail) {
-  const std::string text = lowercase(detail);
-  if (text.find("throttl") != std::string::npos) {
-    return provider_failure(ErrorCode::rate_limited, provider, {}, detail);
-  }
-  static constexpr std::array<std::string_view, 9> auth_words = {
-      "signature", "header",     "token",   "credential", "authenticat",
-      "authoriz",  "permission", "padding", "expired"};
-  for (const auto word : auth_words) {
-    if (text.find(word) != std::string::npos) {
-      return provider_failure(ErrorCode::auth_failed, provider, {}, detail);
-    }
+  if (mentions_any(detail, {"throttl"})) return provider_failure(ErrorCode::rate_limited, provider, {}, detail);
+  if (mentions_any(detail, {"signature", "header", "token", "credential", "authenticat", "authoriz", "permission",
+                            "padding", "expired"})) {
+    return provider_failure(ErrorCode::auth_failed, provider, {}, detail);
   }
   return provider_failure(ErrorCode::provider_error, provider, {}, detail);
 }

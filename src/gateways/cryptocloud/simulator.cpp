@@ -8,6 +8,7 @@
 #include "coinfan/core/ascii.hpp"
 #include "coinfan/core/hash.hpp"
 #include "sim/sim_util.hpp"
+#include "gateways/cryptocloud/config.hpp"
 
 namespace coinfan::sim {
 
@@ -144,7 +145,7 @@ std::string make_cryptocloud_api_key(std::string_view shop_id, std::string_view 
 }
 
 CryptoCloudProvider::CryptoCloudProvider(CryptoCloudAccount account)
-    : Provider(config::GatewayType::cryptocloud), account_(std::move(account)) {
+    : Provider(gateways::cryptocloud::type), account_(std::move(account)) {
   for (const auto& balance : account_.balances) check_balance(balance);
 }
 
@@ -207,9 +208,9 @@ config::GatewayConfig CryptoCloudProvider::gateway_config(std::string id, std::s
   std::lock_guard lock(mutex_);
   config::GatewayConfig gateway;
   gateway.id = std::move(id);
-  gateway.type = config::GatewayType::cryptocloud;
+  gateway.type = gateways::cryptocloud::type;
   gateway.base_url = std::move(base_url);
-  gateway.api_key = account_.api_key;
+  gateway.settings = gateways::cryptocloud::Settings{account_.api_key};
   return gateway;
 }
 

@@ -4,6 +4,8 @@
 
 #include "gateways/kuna/simulator.hpp"
 
+#include "gateways/kuna/provider.hpp"
+
 namespace coinfan::sim {
 
 KunaAccount demo_kuna_account() {
@@ -32,3 +34,9 @@ std::shared_ptr<Provider> make_demo_kuna(std::chrono::system_clock::time_point n
 }
 
 }  // namespace coinfan::sim
+
+namespace coinfan::gateways::kuna {
+
+DemoFactory* const Provider::make_demo = &sim::make_demo_kuna;
+
+}  // namespace coinfan::gateways::kuna

@@ -35,7 +35,7 @@ bool is_asset_code(std::string_view text) noexcept {
 
 }  // namespace
 
-Result<UpstreamCall> build_login_request(const LoginCredentials& credentials) {
+Result<upstream::Request> build_login_request(const LoginCredentials& credentials) {
   if (auto error = check_credential("merchant_id", credentials.merchant_id)) {
     return std::move(*error);
   }
@@ -51,7 +51,7 @@ Result<UpstreamCall> build_login_request(const LoginCredentials& credentials) {
   body["token"] = credentials.email;
   body["password"] = credentials.password;
 
-  UpstreamCall call;
+  upstream::Request call;
   call.method = "POST";
   call.target = std::string(login_path);
   call.headers = {
@@ -64,7 +64,7 @@ Result<UpstreamCall> build_login_request(const LoginCredentials& credentials) {
   return call;
 }
 
-Result<UpstreamCall> build_balance_request(const Authorization& authorization,
+Result<upstream::Request> build_balance_request(const Authorization& authorization,
                                            std::string_view wallet_id,
                                            std::span<const std::string> assets) {
   if (!is_uuid(wallet_id)) {
@@ -85,7 +85,7 @@ Result<UpstreamCall> build_balance_request(const Authorization& authorization,
     body["assets"] = std::move(list);
   }
 
-  UpstreamCall call;
+  upstream::Request call;
   call.method = "POST";
   call.target = std::string(balance_path);
   call.headers = {{"Content-Type", "application/json"}, {"accept", "application/json"}};

@@ -7,7 +7,7 @@
 #include <variant>
 
 #include "coinfan/core/error.hpp"
-#include "coinfan/gateways/call.hpp"
+#include "coinfan/upstream/request.hpp"
 
 namespace coinfan::gateways::kuna {
 
@@ -31,11 +31,11 @@ using Authorization = std::variant<BearerToken, ApiKey>;
 
 // POST /v2/auth/login, header merchant_id, body {"token":"<email>","password":"<password>"}
 // (the e-mail really goes in a field named "token").
-Result<UpstreamCall> build_login_request(const LoginCredentials& credentials);
+Result<upstream::Request> build_login_request(const LoginCredentials& credentials);
 
 // POST /v2/balance, body {"walletId":"<uuid>","assets":[...]}; "assets" is left out when empty
 // (all assets).
-Result<UpstreamCall> build_balance_request(const Authorization& authorization,
+Result<upstream::Request> build_balance_request(const Authorization& authorization,
                                            std::string_view wallet_id,
                                            std::span<const std::string> assets = {});
 

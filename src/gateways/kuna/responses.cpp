@@ -15,19 +15,6 @@ namespace json = boost::json;
 
 constexpr std::string_view provider = "Kuna";
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
-}
-
-bool contains_any(std::string_view text, std::initializer_list<std::string_view> words) {
-  const std::string lower = lowercase(text);
-  return std::any_of(words.begin(), words.end(),
-                     [&](std::string_view w) { return lower.find(w) != std::string::npos; });
-}
 
 // Reads whatever error shape the body has; nullopt when it has none we recognise.
 std::optional<Error> error_from(const json::object& root) {
@@ -55,11 +42,11 @@ std::optional<Error> error_from(const json::object& root) {
   if (code.empty() && status) code = std::to_string(*status);
 
   const bool unauthorized = (status && (*status == 401 || *status == 403)) ||
-                            contains_any(message, {"unauthori", "forbidden", "token", "jwt"}) ||
-                            contains_any(code, {"unauthori", "forbidden", "token", "jwt"});
+                            mentions_any(message, {"unauthori", "forbidden", "token", "jwt"}) ||
+                            mentions_any(code, {"unauthori", "forbidden", "token", "jwt"});
   if (unauthorized) return provider_failure(ErrorCode::auth_failed, provider, code, message);
   const bool limited =
-      (status && *status == 429) || contains_any(message, {"too many", "rate limit"});
+      (status && *status == 429) || mentions_any(message, {"too many", "rate limit"});
   if (limited) return provider_failure(ErrorCode::rate_limited, provider, code, message);
   return provider_failure(ErrorCode::provider_error, provider, code, message);
 }

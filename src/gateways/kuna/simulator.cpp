@@ -6,6 +6,7 @@
 
 #include "coinfan/core/hash.hpp"
 #include "sim/sim_util.hpp"
+#include "gateways/kuna/config.hpp"
 
 namespace coinfan::sim {
 
@@ -52,7 +53,7 @@ std::string make_access_token(const KunaAccount& account, std::int64_t issued_at
 }  // namespace
 
 KunaProvider::KunaProvider(KunaAccount account)
-    : Provider(config::GatewayType::kuna), account_(std::move(account)) {}
+    : Provider(gateways::kuna::type), account_(std::move(account)) {}
 
 Reply KunaProvider::handle(const SimRequest& request) {
   const bool known = request.path == login_path || request.path == balance_path;
@@ -167,12 +168,10 @@ config::GatewayConfig KunaProvider::gateway_config(std::string id, std::string b
   std::lock_guard lock(mutex_);
   config::GatewayConfig gateway;
   gateway.id = std::move(id);
-  gateway.type = config::GatewayType::kuna;
+  gateway.type = gateways::kuna::type;
   gateway.base_url = std::move(base_url);
-  gateway.wallet_id = account_.wallet_id;
-  gateway.merchant_id = account_.merchant_id;
-  gateway.email = account_.email;
-  gateway.password = account_.password;
+  gateway.settings =
+      gateways::kuna::Settings{account_.wallet_id, {}, {account_.merchant_id, account_.email, account_.password}};
   return gateway;
 }
 

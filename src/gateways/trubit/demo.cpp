@@ -4,6 +4,8 @@
 
 #include "gateways/trubit/simulator.hpp"
 
+#include "gateways/trubit/provider.hpp"
+
 namespace coinfan::sim {
 
 TruBitAccount demo_trubit_account() {
@@ -30,3 +32,9 @@ std::shared_ptr<Provider> make_demo_trubit(std::chrono::system_clock::time_point
 }
 
 }  // namespace coinfan::sim
+
+namespace coinfan::gateways::trubit {
+
+DemoFactory* const Provider::make_demo = &sim::make_demo_trubit;
+
+}  // namespace coinfan::gateways::trubit

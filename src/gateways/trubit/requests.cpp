@@ -6,7 +6,7 @@
 
 namespace coinfan::gateways::trubit {
 
-Result<UpstreamCall> build_token_request(const Credentials& credentials,
+Result<upstream::Request> build_token_request(const Credentials& credentials,
                                          std::int64_t timestamp_ms) {
   if (auto error = check_credential("api_key", credentials.api_key)) return std::move(*error);
   if (auto error = check_credential("api_secret", credentials.api_secret)) return std::move(*error);
@@ -15,7 +15,7 @@ Result<UpstreamCall> build_token_request(const Credentials& credentials,
   auto signature = sign_token_request(credentials.api_secret, timestamp_ms);
   if (!signature) return std::move(signature).error();
 
-  UpstreamCall call;
+  upstream::Request call;
   call.method = "GET";
   // Both values are digits / lowercase hex: nothing to percent-encode.
   call.target = std::string(token_path) + "?timestamp=" + std::to_string(timestamp_ms) +
@@ -25,10 +25,10 @@ Result<UpstreamCall> build_token_request(const Credentials& credentials,
   return call;
 }
 
-Result<UpstreamCall> build_assets_request(std::string_view token,
+Result<upstream::Request> build_assets_request(std::string_view token,
                                           std::optional<std::uint64_t> velafi_merchant_id) {
   if (auto error = check_credential("token", token)) return std::move(*error);
-  UpstreamCall call;
+  upstream::Request call;
   call.method = "GET";
   call.target = velafi_merchant_id ? std::string(velafi_assets_path) +
                                          "?merchantId=" + std::to_string(*velafi_merchant_id)

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "coinfan/core/error.hpp"
-#include "coinfan/gateways/call.hpp"
+#include "coinfan/upstream/request.hpp"
 #include "gateways/trubit/signer.hpp"
 
 namespace coinfan::gateways::trubit {
@@ -18,11 +18,11 @@ inline constexpr std::string_view assets_path = "/v2/user/account/assets";
 inline constexpr std::string_view velafi_assets_path = "/v2/assets/account/assets";
 
 // GET /v2/token/generate?timestamp=<ms>&signature=<hex> with header X-BH-APIKEY.
-Result<UpstreamCall> build_token_request(const Credentials& credentials, std::int64_t timestamp_ms);
+Result<upstream::Request> build_token_request(const Credentials& credentials, std::int64_t timestamp_ms);
 
 // GET /v2/user/account/assets with header X-BH-TOKEN; with a merchant id, the VelaFi form
 // GET /v2/assets/account/assets?merchantId=<id> instead.
-Result<UpstreamCall> build_assets_request(
+Result<upstream::Request> build_assets_request(
     std::string_view token, std::optional<std::uint64_t> velafi_merchant_id = std::nullopt);
 
 }  // namespace coinfan::gateways::trubit

@@ -19,31 +19,12 @@ constexpr std::int64_t epoch_ms_threshold = 1'000'000'000'000;
 constexpr std::int64_t max_epoch_ms = 253'402'300'799'999;
 
 bool mentions_auth(std::string_view message) {
-  std::string text(message);
-  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  static constexpr std::array<std::string_view, 4> words = {"token", "signature", "unauthori",
-                                                            "api key"};
-  return std::any_of(words.begin(), words.end(),
-                     [&](std::string_view word) { return text.find(word) != std::string::npos; });
+  return mentions_any(message, {"token", "signature", "unauthori", "api key"});
 }
 
 template <typename Read>
-auto with_data(std::string_view body, Read&& read)
-    -> decltype(read(std::declval<const json::object&>())) {
-  auto root = parse_json_exact(body);
-  if (!root) return at(provider, std::move(root).error());
-  auto object = root_object(*root, provider);
-  if (!object) return std::move(object).error();
-  const auto code = int_field(**object, "code");
-  if (!code) return malformed(provider, "field 'code' is missing or not an integer");
-  if (*code != success_code) {
-    return error_for_code(*code, string_field(**object, "msg").value_or(""));
-  }
-  const auto* data = object_field(**object, "data");
-  if (data == nullptr) return malformed(provider, "field 'data' is missing or not an object");
-  return read(*data);
+auto with_data(std::string_view body, Read&& read) {
+  return with_coded_data(provider, success_code, error_for_code, body, std::forward<Read>(read));
 }
 
 // expireTime as an integer, from a digit string or a JSON integer.

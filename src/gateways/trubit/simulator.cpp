@@ -2,6 +2,7 @@
 
 #include "coinfan/core/hash.hpp"
 #include "sim/sim_util.hpp"
+#include "gateways/trubit/config.hpp"
 
 namespace coinfan::sim {
 
@@ -43,7 +44,7 @@ std::string query_without_signature(std::string_view query) {
 }  // namespace
 
 TruBitProvider::TruBitProvider(TruBitAccount account)
-    : Provider(config::GatewayType::trubit), account_(std::move(account)) {
+    : Provider(gateways::trubit::type), account_(std::move(account)) {
   // A dashboard-created token works until expire_tokens().
   if (!account_.static_token.empty()) tokens_.accept(account_.static_token, Clock::time_point::max());
 }
@@ -132,10 +133,9 @@ config::GatewayConfig TruBitProvider::gateway_config(std::string id, std::string
   std::lock_guard lock(mutex_);
   config::GatewayConfig gateway;
   gateway.id = std::move(id);
-  gateway.type = config::GatewayType::trubit;
+  gateway.type = gateways::trubit::type;
   gateway.base_url = std::move(base_url);
-  gateway.api_key = account_.api_key;
-  gateway.api_secret = account_.api_secret;
+  gateway.settings = gateways::trubit::Settings{{}, {account_.api_key, account_.api_secret}};
   return gateway;
 }
 

@@ -28,6 +28,7 @@
 #include "aggregate/shared_outcome.hpp"
 #include "coinfan/aggregate/views.hpp"
 #include "coinfan/gateways/gateway.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::aggregate::testing_support {
 
@@ -107,7 +108,7 @@ struct Behaviour {
 
 class FakeGateway : public gateways::Gateway {
  public:
-  FakeGateway(std::string id, config::GatewayType type = config::GatewayType::ccpayment_v2)
+  FakeGateway(std::string id, config::GatewayType type = gateways::ccpayment_v2::type)
       : Gateway(std::move(id), type) {}
 
   // What balances() (and prices()/coins()) answer when they succeed.

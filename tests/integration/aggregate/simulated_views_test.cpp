@@ -26,6 +26,7 @@
 #include "gateways/cryptocloud/simulator.hpp"
 #include "support/http_test_client.hpp"
 #include "support/test_server.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::aggregate {
 namespace {
@@ -36,9 +37,9 @@ using config::GatewayType;
 using sim::Fault;
 
 const std::vector<std::pair<std::string, GatewayType>> fleet_members = {
-    {"ccp-main", GatewayType::ccpayment_v2}, {"ccp-legacy", GatewayType::ccpayment_v1},
-    {"cloud", GatewayType::cryptocloud},     {"trubit", GatewayType::trubit},
-    {"kuna", GatewayType::kuna}};
+    {"ccp-main", gateways::ccpayment_v2::type}, {"ccp-legacy", gateways::ccpayment_v1::type},
+    {"cloud", gateways::cryptocloud::type},     {"trubit", gateways::trubit::type},
+    {"kuna", gateways::kuna::type}};
 
 // Five simulators, the five real adapters, the views and their routes behind an http::Server.
 class SimulatedFleet {
@@ -202,7 +203,7 @@ TEST(SimulatedViews, ThousandConcurrentIdenticalRequestsOnAColdCacheCallEachGate
   }
   for (const auto& [id, type] : fleet_members) {
     // TruBit needs its token first: one token call plus one balance call.
-    const std::uint64_t expected = type == GatewayType::trubit || type == GatewayType::kuna ? 2u : 1u;
+    const std::uint64_t expected = type == gateways::trubit::type || type == gateways::kuna::type ? 2u : 1u;
     EXPECT_EQ(fleet.upstream_calls(id), expected) << id;
   }
 }

@@ -23,6 +23,8 @@
 #include "coinfan/sim/simulator.hpp"
 #include "gateways/ccpayment_v2/simulator.hpp"
 #include "support/http_test_client.hpp"
+#include "gateways/ccpayment_v2/record_id.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::records::records_api_test {
 namespace {
@@ -30,6 +32,7 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using gateways::ccpayment_v2::time_from_record_id;
 using sim::Fault;
 
 const std::string alice = "user-alice-1001";
@@ -125,7 +128,7 @@ class RecordsRig {
     return *provider;
   }
 
-  void add_gateway_without_records() { cloud_ = sim::Simulator::start(io_, config::GatewayType::cryptocloud); }
+  void add_gateway_without_records() { cloud_ = sim::Simulator::start(io_, gateways::cryptocloud::type); }
 
   void start() {
     RecordsOptions options;

@@ -19,6 +19,7 @@
 #include "gateways/cryptocloud/simulator.hpp"
 #include "gateways/kuna/simulator.hpp"
 #include "gateways/trubit/simulator.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::gateways {
 namespace {
@@ -100,7 +101,7 @@ ErrorCode code_of(const Result<BalanceSnapshot>& result) {
 // --- CCPayment v1 -------------------------------------------------------------------------
 
 TEST(CcpaymentV1Adapter, ReadsSignedBalancesAndPrices) {
-  AdapterRig rig(GatewayType::ccpayment_v1);
+  AdapterRig rig(gateways::ccpayment_v1::type);
   auto result = rig.balances();
   ASSERT_TRUE(result.ok()) << result.error().detail;
   EXPECT_FALSE(result->balances.empty());
@@ -113,15 +114,15 @@ TEST(CcpaymentV1Adapter, ReadsSignedBalancesAndPrices) {
 }
 
 TEST(CcpaymentV1Adapter, TamperedResponseSignatureIsRejected) {
-  AdapterRig rig(GatewayType::ccpayment_v1);
+  AdapterRig rig(gateways::ccpayment_v1::type);
   rig.simulator().inject(Fault::tampered_signature());
   auto result = rig.balances();
   EXPECT_EQ(code_of(result), ErrorCode::bad_signature);
 }
 
 TEST(CcpaymentV1Adapter, WrongSecretIsAuthOrProviderError) {
-  AdapterRig rig(GatewayType::ccpayment_v1);
-  rig.config().app_secret = "not-the-secret";
+  AdapterRig rig(gateways::ccpayment_v1::type);
+  rig.config().settings_as<gateways::ccpayment_v1::Settings>()->credentials.app_secret = "not-the-secret";
   auto result = rig.balances();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::provider_error);
@@ -130,7 +131,7 @@ TEST(CcpaymentV1Adapter, WrongSecretIsAuthOrProviderError) {
 }
 
 TEST(CcpaymentV1Adapter, ProviderErrorKeepsCodeAndMessage) {
-  AdapterRig rig(GatewayType::ccpayment_v1);
+  AdapterRig rig(gateways::ccpayment_v1::type);
   rig.simulator().inject(Fault::provider_error_of("224066", "service err, please try again"));
   auto result = rig.balances();
   ASSERT_FALSE(result.ok());
@@ -142,7 +143,7 @@ TEST(CcpaymentV1Adapter, ProviderErrorKeepsCodeAndMessage) {
 // --- CCPayment v2 -------------------------------------------------------------------------
 
 TEST(CcpaymentV2Adapter, BalancesTreatEmptyAvailableAsZero) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   auto result = rig.balances();
   ASSERT_TRUE(result.ok()) << result.error().detail;
   ASSERT_FALSE(result->balances.empty());
@@ -156,7 +157,7 @@ TEST(CcpaymentV2Adapter, BalancesTreatEmptyAvailableAsZero) {
 }
 
 TEST(CcpaymentV2Adapter, CoinsAndPricesNameEveryCoin) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   auto coins = rig.run(rig.gateway().coins());
   ASSERT_TRUE(coins.ok()) << coins.error().detail;
   EXPECT_FALSE(coins->empty());
@@ -171,7 +172,7 @@ TEST(CcpaymentV2Adapter, CoinsAndPricesNameEveryCoin) {
 }
 
 TEST(CcpaymentV2Adapter, TransferMovesBalancesAndReadsTheRecordBack) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   auto& provider = rig.provider<sim::CcpaymentV2Provider>();
   const std::string from = sim::demo_ccpayment_v2_users[0];
   const std::string to = sim::demo_ccpayment_v2_users[1];
@@ -195,7 +196,7 @@ TEST(CcpaymentV2Adapter, TransferMovesBalancesAndReadsTheRecordBack) {
 }
 
 TEST(CcpaymentV2Adapter, InvalidWriteInputIsRejectedBeforeSending) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   TransferInput input{"sysadmin1", "user-bob-2002", 1280, "1", "order-x", std::nullopt};
   auto record = rig.run(rig.gateway().money()->transfer(input));
   ASSERT_FALSE(record.ok());
@@ -204,7 +205,7 @@ TEST(CcpaymentV2Adapter, InvalidWriteInputIsRejectedBeforeSending) {
 }
 
 TEST(CcpaymentV2Adapter, TransferWhoseAnswerIsLostIsResolvedByOrderId) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   rig.simulator().inject(Fault::drop_connection().on("userTransfer").times(1));
   TransferInput input{sim::demo_ccpayment_v2_users[0], sim::demo_ccpayment_v2_users[1], 1280, "0.5", "order-lost-1",
                       std::nullopt};
@@ -215,7 +216,7 @@ TEST(CcpaymentV2Adapter, TransferWhoseAnswerIsLostIsResolvedByOrderId) {
 }
 
 TEST(CcpaymentV2Adapter, SwapQuoteAndExecution) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   auto quote = rig.run(rig.gateway().money()->quote(QuoteInput{1280, "10", 1482, std::nullopt}));
   ASSERT_TRUE(quote.ok()) << quote.error().detail;
   EXPECT_EQ(quote->amount_in.to_string(), "10");
@@ -227,7 +228,7 @@ TEST(CcpaymentV2Adapter, SwapQuoteAndExecution) {
 }
 
 TEST(CcpaymentV2Adapter, RecordPagesFollowNextId) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   auto* records = rig.gateway().records();
   ASSERT_NE(records, nullptr);
   SwapRecordFilter filter;
@@ -246,15 +247,15 @@ TEST(CcpaymentV2Adapter, RecordPagesFollowNextId) {
 }
 
 TEST(CcpaymentV2Adapter, UnknownRecordIsNotFound) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   auto record = rig.run(rig.gateway().records()->transfer_record(std::string("20240101000000nope"), std::nullopt));
   ASSERT_FALSE(record.ok());
   EXPECT_EQ(record.error().code, ErrorCode::not_found);
 }
 
 TEST(CcpaymentV2Adapter, WrongSecretIsAuthFailed) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
-  rig.config().app_secret = "wrong";
+  AdapterRig rig(gateways::ccpayment_v2::type);
+  rig.config().settings_as<gateways::ccpayment_v2::Settings>()->credentials.app_secret = "wrong";
   auto result = rig.balances();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::auth_failed);
@@ -262,7 +263,7 @@ TEST(CcpaymentV2Adapter, WrongSecretIsAuthFailed) {
 }
 
 TEST(CcpaymentV2Adapter, TimestampOutsideWindowIsAuthFailed) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   rig.skew_adapter_clock(std::chrono::seconds(-300));
   auto result = rig.balances();
   ASSERT_FALSE(result.ok());
@@ -271,7 +272,7 @@ TEST(CcpaymentV2Adapter, TimestampOutsideWindowIsAuthFailed) {
 }
 
 TEST(CcpaymentV2Adapter, ProviderRateLimitIsRateLimited) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   rig.simulator().inject(Fault::provider_error_of("11004", "rate limited"));
   EXPECT_EQ(code_of(rig.balances()), ErrorCode::rate_limited);
 }
@@ -279,7 +280,7 @@ TEST(CcpaymentV2Adapter, ProviderRateLimitIsRateLimited) {
 // --- Faults every adapter maps the same way (shown on CCPayment v2) -----------------------
 
 TEST(AdapterFaults, MalformedAndTruncatedJsonAreBadResponse) {
-  AdapterRig rig(GatewayType::ccpayment_v2);
+  AdapterRig rig(gateways::ccpayment_v2::type);
   rig.simulator().inject(Fault::malformed_json().times(1));
   EXPECT_EQ(code_of(rig.balances()), ErrorCode::bad_response);
   rig.simulator().inject(Fault::truncated_json().times(1));
@@ -288,7 +289,7 @@ TEST(AdapterFaults, MalformedAndTruncatedJsonAreBadResponse) {
 }
 
 TEST(AdapterFaults, PersistentServerErrorIsHttpStatusAfterRetries) {
-  AdapterRig rig(GatewayType::ccpayment_v2, std::chrono::milliseconds(3000), 1);
+  AdapterRig rig(gateways::ccpayment_v2::type, std::chrono::milliseconds(3000), 1);
   rig.simulator().inject(Fault::http_status_of(502));
   auto result = rig.balances();
   EXPECT_EQ(code_of(result), ErrorCode::http_status);
@@ -296,7 +297,7 @@ TEST(AdapterFaults, PersistentServerErrorIsHttpStatusAfterRetries) {
 }
 
 TEST(AdapterFaults, LatencyBeyondTheDeadlineIsTimeout) {
-  AdapterRig rig(GatewayType::cryptocloud, std::chrono::milliseconds(300), 0);
+  AdapterRig rig(gateways::cryptocloud::type, std::chrono::milliseconds(300), 0);
   rig.simulator().inject(Fault::latency_of(std::chrono::milliseconds(2000)));
   const auto started = std::chrono::steady_clock::now();
   auto result = rig.balances();
@@ -306,13 +307,13 @@ TEST(AdapterFaults, LatencyBeyondTheDeadlineIsTimeout) {
 }
 
 TEST(AdapterFaults, SlowBodyIsTimeout) {
-  AdapterRig rig(GatewayType::cryptocloud, std::chrono::milliseconds(300), 0);
+  AdapterRig rig(gateways::cryptocloud::type, std::chrono::milliseconds(300), 0);
   rig.simulator().inject(Fault::slow_body_of(std::chrono::milliseconds(100), 8));
   EXPECT_EQ(code_of(rig.balances()), ErrorCode::timeout);
 }
 
 TEST(AdapterFaults, DroppedConnectionIsUnreachable) {
-  AdapterRig rig(GatewayType::kuna, std::chrono::milliseconds(2000), 0);
+  AdapterRig rig(gateways::kuna::type, std::chrono::milliseconds(2000), 0);
   rig.simulator().inject(Fault::drop_connection());
   EXPECT_EQ(code_of(rig.balances()), ErrorCode::unreachable);
 }
@@ -320,7 +321,7 @@ TEST(AdapterFaults, DroppedConnectionIsUnreachable) {
 // --- CryptoCloud --------------------------------------------------------------------------
 
 TEST(CryptocloudAdapter, FloatAmountsStayExactAndNetworksSplit) {
-  AdapterRig rig(GatewayType::cryptocloud);
+  AdapterRig rig(gateways::cryptocloud::type);
   auto result = rig.balances();
   ASSERT_TRUE(result.ok()) << result.error().detail;
   bool saw_tenth = false;
@@ -333,15 +334,15 @@ TEST(CryptocloudAdapter, FloatAmountsStayExactAndNetworksSplit) {
 }
 
 TEST(CryptocloudAdapter, BadKeyIsAuthFailed) {
-  AdapterRig rig(GatewayType::cryptocloud);
-  rig.config().api_key = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad";
+  AdapterRig rig(gateways::cryptocloud::type);
+  rig.config().settings_as<gateways::cryptocloud::Settings>()->api_key = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad";
   EXPECT_EQ(code_of(rig.balances()), ErrorCode::auth_failed);
 }
 
 // --- TruBit -------------------------------------------------------------------------------
 
 TEST(TrubitAdapter, TokenIsFetchedOnceAndReused) {
-  AdapterRig rig(GatewayType::trubit);
+  AdapterRig rig(gateways::trubit::type);
   ASSERT_TRUE(rig.balances().ok());
   auto second = rig.balances();
   ASSERT_TRUE(second.ok()) << second.error().detail;
@@ -352,7 +353,7 @@ TEST(TrubitAdapter, TokenIsFetchedOnceAndReused) {
 }
 
 TEST(TrubitAdapter, ExpiredTokenIsReplacedOnceAfterAuthFailure) {
-  AdapterRig rig(GatewayType::trubit);
+  AdapterRig rig(gateways::trubit::type);
   ASSERT_TRUE(rig.balances().ok());
   rig.simulator().expire_tokens();
   auto result = rig.balances();
@@ -361,7 +362,7 @@ TEST(TrubitAdapter, ExpiredTokenIsReplacedOnceAfterAuthFailure) {
 }
 
 TEST(TrubitAdapter, TokenIsRefreshedBeforeItsExpireTime) {
-  AdapterRig rig(GatewayType::trubit);
+  AdapterRig rig(gateways::trubit::type);
   ASSERT_TRUE(rig.balances().ok());
   // The adapter's clock moves past the token's expireTime (2 h); the simulator's does not, so
   // only a refresh decided by the adapter itself can explain a second token.
@@ -373,15 +374,15 @@ TEST(TrubitAdapter, TokenIsRefreshedBeforeItsExpireTime) {
 }
 
 TEST(TrubitAdapter, WrongSecretIsAuthFailed) {
-  AdapterRig rig(GatewayType::trubit);
-  rig.config().api_secret = "wrong";
+  AdapterRig rig(gateways::trubit::type);
+  rig.config().settings_as<gateways::trubit::Settings>()->credentials.api_secret = "wrong";
   EXPECT_EQ(code_of(rig.balances()), ErrorCode::auth_failed);
 }
 
 // --- Kuna ---------------------------------------------------------------------------------
 
 TEST(KunaAdapter, LogsInOnceAndMapsHoldAndLockAsLocked) {
-  AdapterRig rig(GatewayType::kuna);
+  AdapterRig rig(gateways::kuna::type);
   auto result = rig.balances();
   ASSERT_TRUE(result.ok()) << result.error().detail;
   ASSERT_TRUE(rig.balances().ok());
@@ -395,7 +396,7 @@ TEST(KunaAdapter, LogsInOnceAndMapsHoldAndLockAsLocked) {
 }
 
 TEST(KunaAdapter, RevokedJwtCausesOneReloginAfter401) {
-  AdapterRig rig(GatewayType::kuna);
+  AdapterRig rig(gateways::kuna::type);
   ASSERT_TRUE(rig.balances().ok());
   rig.simulator().expire_tokens();
   auto result = rig.balances();
@@ -404,7 +405,7 @@ TEST(KunaAdapter, RevokedJwtCausesOneReloginAfter401) {
 }
 
 TEST(KunaAdapter, ReloginHappensBeforeTheJwtExpires) {
-  AdapterRig rig(GatewayType::kuna);
+  AdapterRig rig(gateways::kuna::type);
   ASSERT_TRUE(rig.balances().ok());
   rig.skew_adapter_clock(std::chrono::hours(48));
   rig.simulator().set_clock([] { return std::chrono::system_clock::now() + std::chrono::hours(48); });
@@ -414,8 +415,8 @@ TEST(KunaAdapter, ReloginHappensBeforeTheJwtExpires) {
 }
 
 TEST(KunaAdapter, WrongPasswordIsAuthFailed) {
-  AdapterRig rig(GatewayType::kuna);
-  rig.config().password = "wrong";
+  AdapterRig rig(gateways::kuna::type);
+  rig.config().settings_as<gateways::kuna::Settings>()->login.password = "wrong";
   EXPECT_EQ(code_of(rig.balances()), ErrorCode::auth_failed);
 }
 

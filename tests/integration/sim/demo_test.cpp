@@ -15,6 +15,7 @@
 #include "gateways/trubit/responses.hpp"
 #include "integration/sim/requests.hpp"
 #include "integration/sim/sim_http.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::sim {
 namespace {
@@ -31,12 +32,21 @@ std::int64_t now_seconds() {
 
 json::object gateway_json(const config::GatewayConfig& g) {
   json::object out{{"id", g.id}, {"type", std::string(config::to_string(g.type))}, {"base_url", g.base_url}};
-  const std::pair<const char*, const std::string*> fields[] = {
-      {"app_id", &g.app_id},       {"app_secret", &g.app_secret}, {"api_key", &g.api_key},
-      {"api_secret", &g.api_secret}, {"token", &g.token},         {"wallet_id", &g.wallet_id},
-      {"merchant_id", &g.merchant_id}, {"email", &g.email},       {"password", &g.password}};
+  std::vector<std::pair<const char*, std::string>> fields;
+  if (const auto* s = g.settings_as<gateways::ccpayment_v1::Settings>()) {
+    fields = {{"app_id", s->credentials.app_id}, {"app_secret", s->credentials.app_secret}};
+  } else if (const auto* s = g.settings_as<gateways::ccpayment_v2::Settings>()) {
+    fields = {{"app_id", s->credentials.app_id}, {"app_secret", s->credentials.app_secret}};
+  } else if (const auto* s = g.settings_as<gateways::cryptocloud::Settings>()) {
+    fields = {{"api_key", s->api_key}};
+  } else if (const auto* s = g.settings_as<gateways::trubit::Settings>()) {
+    fields = {{"token", s->token}, {"api_key", s->credentials.api_key}, {"api_secret", s->credentials.api_secret}};
+  } else if (const auto* s = g.settings_as<gateways::kuna::Settings>()) {
+    fields = {{"wallet_id", s->wallet_id}, {"api_key", s->api_key}, {"merchant_id", s->login.merchant_id},
+              {"email", s->login.email}, {"password", s->login.password}};
+  }
   for (const auto& [name, value] : fields) {
-    if (!value->empty()) out[name] = *value;
+    if (!value.empty()) out[name] = value;
   }
   return out;
 }
@@ -83,28 +93,28 @@ TEST_F(DemoGatewaysTest, GatewayEntriesPassTheConfigurationValidator) {
     error = "no files in this test";
     return std::nullopt;
   };
-  const auto loaded = config::parse_config(json::serialize(root), env);
+  const auto loaded = config::parse_config(json::serialize(root), env, gateways::provider_schemas());
   for (const auto& error : loaded.errors) ADD_FAILURE() << error.to_string();
   ASSERT_TRUE(loaded.config);
   EXPECT_EQ(loaded.config->gateways.size(), 5u);
 }
 
 TEST_F(DemoGatewaysTest, CcpaymentAnswersParseWithTheProductionParsers) {
-  const auto v2 = demo.gateways[0];
-  auto reply = exchange(of(config::GatewayType::ccpayment_v2).port(),
+  const auto v2 = demo.gateways[0].settings_as<gateways::ccpayment_v2::Settings>()->credentials;
+  auto reply = exchange(of(gateways::ccpayment_v2::type).port(),
                         sim::testing::ccpayment_v2_request(v2.app_id, v2.app_secret, "getAppCoinAssetList", now_seconds(), ""));
   const auto balances = gateways::ccpayment_v2::parse_app_coin_asset_list("ccp-main", reply->body);
   ASSERT_TRUE(balances) << balances.error().detail;
   EXPECT_EQ(balances->size(), 8u);
 
-  reply = exchange(of(config::GatewayType::ccpayment_v2).port(),
+  reply = exchange(of(gateways::ccpayment_v2::type).port(),
                    sim::testing::ccpayment_v2_request(v2.app_id, v2.app_secret, "getUserSwapRecordList", now_seconds(), ""));
   const auto swaps = gateways::ccpayment_v2::parse_swap_record_list("ccp-main", reply->body);
   ASSERT_TRUE(swaps) << swaps.error().detail;
   EXPECT_EQ(swaps->records.size(), 18u);
   EXPECT_TRUE(swaps->next_id.empty());
 
-  reply = exchange(of(config::GatewayType::ccpayment_v2).port(),
+  reply = exchange(of(gateways::ccpayment_v2::type).port(),
                    sim::testing::ccpayment_v2_request(v2.app_id, v2.app_secret, "getUserTransferRecordList", now_seconds(),
                                                       R"({"fromUserId":"user-alice-1001"})"));
   const auto transfers = gateways::ccpayment_v2::parse_transfer_record_list("ccp-main", reply->body);
@@ -112,8 +122,8 @@ TEST_F(DemoGatewaysTest, CcpaymentAnswersParseWithTheProductionParsers) {
   EXPECT_FALSE(transfers->records.empty());
   for (const auto& record : transfers->records) EXPECT_TRUE(record.created_at.has_value());
 
-  const auto v1 = demo.gateways[1];
-  reply = exchange(of(config::GatewayType::ccpayment_v1).port(),
+  const auto v1 = demo.gateways[1].settings_as<gateways::ccpayment_v1::Settings>()->credentials;
+  reply = exchange(of(gateways::ccpayment_v1::type).port(),
                    sim::testing::ccpayment_v1_request(v1.app_id, v1.app_secret, now_seconds(), ""));
   const auto snapshot = gateways::ccpayment_v1::parse_verified_assets_response(
       "ccp-legacy", {v1.app_id, v1.app_secret},
@@ -127,31 +137,31 @@ TEST_F(DemoGatewaysTest, CryptoCloudTruBitAndKunaAnswersParseWithTheProductionPa
   HttpRequest cloud;
   cloud.method = "POST";
   cloud.target = "/v2/merchant/wallet/balance/all";
-  cloud.headers = {{"Authorization", "Token " + demo.gateways[2].api_key}};
-  auto reply = exchange(of(config::GatewayType::cryptocloud).port(), cloud);
+  cloud.headers = {{"Authorization", "Token " + demo.gateways[2].settings_as<gateways::cryptocloud::Settings>()->api_key}};
+  auto reply = exchange(of(gateways::cryptocloud::type).port(), cloud);
   const auto cloud_snapshot = gateways::cryptocloud::parse_balance_all_response("cloud", reply->body);
   ASSERT_TRUE(cloud_snapshot) << cloud_snapshot.error().detail;
   ASSERT_FALSE(cloud_snapshot->balances.empty());
   EXPECT_EQ(cloud_snapshot->balances[1].total, Decimal::parse("0.1").value());
 
-  const auto& trubit = demo.gateways[3];
+  const auto& trubit = demo.gateways[3].settings_as<gateways::trubit::Settings>()->credentials;
   const auto now_ms = now_seconds() * 1000;
-  reply = exchange(of(config::GatewayType::trubit).port(),
+  reply = exchange(of(gateways::trubit::type).port(),
                    sim::testing::trubit_token_request(trubit.api_key, trubit.api_secret, now_ms));
   const auto token = gateways::trubit::parse_token_response(
       reply->body, TimePointMs(std::chrono::milliseconds(now_ms)));
   ASSERT_TRUE(token) << token.error().detail;
-  reply = exchange(of(config::GatewayType::trubit).port(), sim::testing::trubit_assets_request(token->token));
+  reply = exchange(of(gateways::trubit::type).port(), sim::testing::trubit_assets_request(token->token));
   const auto trubit_balances = gateways::trubit::parse_assets_response("trubit", reply->body);
   ASSERT_TRUE(trubit_balances) << trubit_balances.error().detail;
   EXPECT_EQ(trubit_balances->size(), 5u);
 
-  const auto& kuna = demo.gateways[4];
-  reply = exchange(of(config::GatewayType::kuna).port(),
-                   sim::testing::kuna_login_request(kuna.merchant_id, kuna.email, kuna.password));
+  const auto& kuna = *demo.gateways[4].settings_as<gateways::kuna::Settings>();
+  reply = exchange(of(gateways::kuna::type).port(),
+                   sim::testing::kuna_login_request(kuna.login.merchant_id, kuna.login.email, kuna.login.password));
   const auto login = gateways::kuna::parse_login_response(reply->body);
   ASSERT_TRUE(login) << login.error().detail;
-  reply = exchange(of(config::GatewayType::kuna).port(),
+  reply = exchange(of(gateways::kuna::type).port(),
                    sim::testing::kuna_balance_request("Authorization", "Bearer " + login->access_token,
                                                       R"({"walletId":")" + kuna.wallet_id + "\"}"));
   const auto wallet = gateways::kuna::parse_balance_response("kuna", reply->body);

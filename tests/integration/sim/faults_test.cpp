@@ -12,6 +12,7 @@
 #include "gateways/trubit/simulator.hpp"
 #include "integration/sim/requests.hpp"
 #include "integration/sim/sim_http.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::sim {
 namespace {
@@ -82,7 +83,7 @@ TEST_F(SimulatorFaults, ProviderErrorUsesEachProvidersOwnShape) {
   EXPECT_EQ(reply->status, 200u);
   EXPECT_EQ(reply->json(), json::parse(R"({"code":11004,"msg":"rate limited"})"));
 
-  auto& cloud = harness.start(config::GatewayType::cryptocloud);
+  auto& cloud = harness.start(gateways::cryptocloud::type);
   cloud.inject(Fault::provider_error_of("", "Internal error"));
   HttpRequest cloud_request;
   cloud_request.method = "POST";
@@ -91,21 +92,21 @@ TEST_F(SimulatorFaults, ProviderErrorUsesEachProvidersOwnShape) {
   EXPECT_EQ(reply->status, 400u);
   EXPECT_EQ(reply->json().at("status").as_string(), "error");
 
-  auto& trubit = harness.start(config::GatewayType::trubit);
+  auto& trubit = harness.start(gateways::trubit::type);
   trubit.inject(Fault::provider_error_of("-1174", "Repeated request"));
   HttpRequest trubit_request;
   trubit_request.target = "/v2/user/account/assets";
   reply = exchange(trubit.port(), trubit_request);
   EXPECT_EQ(reply->json().at("code").as_int64(), -1174);
 
-  auto& kuna = harness.start(config::GatewayType::kuna);
+  auto& kuna = harness.start(gateways::kuna::type);
   kuna.inject(Fault::provider_error_of("TOO_MANY_REQUESTS", "Slow down").on("/v2/balance"));
   kuna.inject(Fault{Fault::Kind::provider_error, 0ms, 429, "", "", 8, "balance", -1});
   reply = exchange(kuna.port(), sim::testing::kuna_balance_request("api-key", "x", "{}"));
   EXPECT_EQ(reply->status, 400u);  // the first matching replacement wins
   EXPECT_EQ(reply->json().at("errors").at(0).at("code").as_string(), "TOO_MANY_REQUESTS");
 
-  auto& v1 = harness.start(config::GatewayType::ccpayment_v1);
+  auto& v1 = harness.start(gateways::ccpayment_v1::type);
   v1.inject(Fault::provider_error_of("", ""));
   const auto v1_account = demo_ccpayment_v1_account();
   reply = exchange(v1.port(), sim::testing::ccpayment_v1_request(v1_account.app_id, v1_account.app_secret, 1, ""));
@@ -167,7 +168,7 @@ TEST_F(SimulatorFaults, InjectRefusesFaultsTheProviderCannotShow) {
 }
 
 TEST_F(SimulatorFaults, TokenExpiryFaultInvalidatesIssuedTokensWhenTheRequestArrives) {
-  auto& trubit = harness.start(config::GatewayType::trubit);
+  auto& trubit = harness.start(gateways::trubit::type);
   const auto account = demo_trubit_account();
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())

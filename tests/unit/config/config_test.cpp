@@ -6,6 +6,7 @@
 #include <map>
 
 #include "coinfan/config/config.hpp"
+#include "gateways/providers.hpp"
 
 namespace coinfan::config {
 namespace {
@@ -32,6 +33,11 @@ Environment fake_env(std::map<std::string, std::string> variables = {},
   return env;
 }
 
+// Parses with the registration table's providers, as the service does.
+LoadResult parse(std::string_view text, const Environment& env) {
+  return parse_config(text, env, gateways::provider_schemas());
+}
+
 std::vector<std::string> messages(const LoadResult& result) {
   std::vector<std::string> out;
   for (const auto& error : result.errors) out.push_back(error.to_string());
@@ -39,7 +45,7 @@ std::vector<std::string> messages(const LoadResult& result) {
 }
 
 TEST(Config, EmptyObjectGivesDefaults) {
-  auto result = parse_config("{}", fake_env());
+  auto result = parse("{}", fake_env());
   ASSERT_TRUE(result.config) << ::testing::PrintToString(messages(result));
   EXPECT_EQ(result.config->server.listen_port, 8080);
   EXPECT_EQ(result.config->server.max_body_bytes, 65536u);
@@ -48,7 +54,7 @@ TEST(Config, EmptyObjectGivesDefaults) {
 }
 
 TEST(Config, FullDesignExampleIsAccepted) {
-  auto result = parse_config(R"({
+  auto result = parse(R"({
     "server":  { "listen": "0.0.0.0:8080", "threads": 0, "max_body_bytes": 65536,
                  "request_timeout_ms": 15000, "max_connections": 10000,
                  "trusted_proxies": ["127.0.0.1/32"], "cors_allowed_origins": [] },
@@ -70,15 +76,16 @@ TEST(Config, FullDesignExampleIsAccepted) {
   ASSERT_TRUE(result.config) << ::testing::PrintToString(messages(result));
   const auto& gateways = result.config->gateways;
   ASSERT_EQ(gateways.size(), 5u);
-  EXPECT_EQ(gateways[0].app_secret, "main-secret");
-  EXPECT_EQ(gateways[1].app_secret, "old-secret");  // trailing newline trimmed
-  EXPECT_EQ(gateways[1].type, GatewayType::ccpayment_v1);
+  EXPECT_EQ(gateways[0].settings_as<gateways::ccpayment_v2::Settings>()->credentials.app_secret, "main-secret");
+  // trailing newline trimmed
+  EXPECT_EQ(gateways[1].settings_as<gateways::ccpayment_v1::Settings>()->credentials.app_secret, "old-secret");
+  EXPECT_EQ(gateways[1].type, gateways::ccpayment_v1::type);
   EXPECT_EQ(*gateways[3].rate_limit_rps, 2.5);
   EXPECT_EQ(result.config->api_keys.at(0).scopes, std::vector<std::string>{"read"});
 }
 
 TEST(Config, MissingEnvironmentVariableNamesPathAndVariable) {
-  auto result = parse_config(R"({"gateways": [
+  auto result = parse(R"({"gateways": [
     {"id": "a", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k"},
     {"id": "b", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k"},
     {"id": "c", "type": "ccpayment-v2", "base_url": "https://x.example", "app_id": "i", "app_secret": "${CCP_SECRET}"}
@@ -87,20 +94,20 @@ TEST(Config, MissingEnvironmentVariableNamesPathAndVariable) {
 }
 
 TEST(Config, MissingSecretFileIsNamed) {
-  auto result = parse_config(R"({"gateways": [{"id": "a", "type": "cryptocloud", "base_url": "https://x.example",
+  auto result = parse(R"({"gateways": [{"id": "a", "type": "cryptocloud", "base_url": "https://x.example",
     "api_key": "${file:/nope/key}"}]})", fake_env());
   EXPECT_THAT(messages(result), Contains("gateways[0].api_key: cannot read file /nope/key"));
 }
 
 TEST(Config, InterpolationWorksInsideLongerStrings) {
-  auto result = parse_config(R"({"gateways": [{"id": "a", "type": "cryptocloud",
+  auto result = parse(R"({"gateways": [{"id": "a", "type": "cryptocloud",
     "base_url": "https://${HOST}:8443/api", "api_key": "k"}]})", fake_env({{"HOST", "gw.example"}}));
   ASSERT_TRUE(result.config);
   EXPECT_EQ(result.config->gateways[0].base_url, "https://gw.example:8443/api");
 }
 
 TEST(Config, UnknownKeysAreErrorsAtEveryLevel) {
-  auto result = parse_config(R"({"srever": {}, "server": {"thread": 2},
+  auto result = parse(R"({"srever": {}, "server": {"thread": 2},
     "gateways": [{"id": "a", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k", "app_secret": "s"}]})",
                              fake_env());
   EXPECT_THAT(messages(result), Contains("srever: unknown key"));
@@ -109,7 +116,7 @@ TEST(Config, UnknownKeysAreErrorsAtEveryLevel) {
 }
 
 TEST(Config, WrongTypesAreReportedWithTheirPaths) {
-  auto result = parse_config(R"({"server": {"threads": "4", "max_body_bytes": -1, "trusted_proxies": "x"},
+  auto result = parse(R"({"server": {"threads": "4", "max_body_bytes": -1, "trusted_proxies": "x"},
     "cache": {"fresh_ms": 1.5}})", fake_env());
   EXPECT_THAT(messages(result), Contains("server.threads: must be an integer, not a string"));
   EXPECT_THAT(messages(result), Contains("server.max_body_bytes: must not be negative"));
@@ -118,20 +125,20 @@ TEST(Config, WrongTypesAreReportedWithTheirPaths) {
 }
 
 TEST(Config, DuplicateGatewayIdsAreRejected) {
-  auto result = parse_config(R"({"gateways": [
+  auto result = parse(R"({"gateways": [
     {"id": "a", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k"},
     {"id": "a", "type": "cryptocloud", "base_url": "https://y.example", "api_key": "k"}]})", fake_env());
   EXPECT_THAT(messages(result), Contains("gateways[1].id: duplicate gateway id \"a\""));
 }
 
 TEST(Config, UnknownGatewayTypeIsRejected) {
-  auto result = parse_config(R"({"gateways": [{"id": "a", "type": "paypal", "base_url": "https://x.example"}]})", fake_env());
+  auto result = parse(R"({"gateways": [{"id": "a", "type": "paypal", "base_url": "https://x.example"}]})", fake_env());
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_THAT(result.errors[0].to_string(), HasSubstr("gateways[0].type: unknown gateway type \"paypal\""));
 }
 
 TEST(Config, PlainHttpOnlyForLoopback) {
-  auto result = parse_config(R"({"gateways": [
+  auto result = parse(R"({"gateways": [
     {"id": "a", "type": "cryptocloud", "base_url": "http://api.cryptocloud.plus", "api_key": "k"},
     {"id": "b", "type": "cryptocloud", "base_url": "http://127.0.0.1:9000", "api_key": "k"},
     {"id": "c", "type": "cryptocloud", "base_url": "http://[::1]:9000", "api_key": "k"},
@@ -144,7 +151,7 @@ TEST(Config, PlainHttpOnlyForLoopback) {
 }
 
 TEST(Config, RequiredFieldsDependOnGatewayType) {
-  auto result = parse_config(R"({"gateways": [
+  auto result = parse(R"({"gateways": [
     {"id": "v1", "type": "ccpayment-v1", "base_url": "https://x.example", "app_id": "i"},
     {"id": "cc", "type": "cryptocloud", "base_url": "https://x.example"},
     {"id": "tb", "type": "trubit", "base_url": "https://x.example", "api_key": "k"},
@@ -164,13 +171,13 @@ TEST(Config, RequiredFieldsDependOnGatewayType) {
 }
 
 TEST(Config, InvalidJsonReportsPosition) {
-  auto result = parse_config("{\n  \"server\": {,}\n}", fake_env());
+  auto result = parse("{\n  \"server\": {,}\n}", fake_env());
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_THAT(result.errors[0].to_string(), HasSubstr("invalid JSON at line 2"));
 }
 
 TEST(Config, ApiKeysAreValidated) {
-  auto result = parse_config(R"({"auth": {"api_keys": [
+  auto result = parse(R"({"auth": {"api_keys": [
     {"name": "a", "sha256": "zz", "scopes": ["read", "admin"]},
     {"name": "a", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]}})", fake_env());
   const auto all = messages(result);
@@ -181,7 +188,7 @@ TEST(Config, ApiKeysAreValidated) {
 }
 
 TEST(Config, ListenAndProxiesAreValidated) {
-  auto result = parse_config(R"({"server": {"listen": "nohost", "trusted_proxies": ["10.0.0.0/8", "300.1.1.1"]},
+  auto result = parse(R"({"server": {"listen": "nohost", "trusted_proxies": ["10.0.0.0/8", "300.1.1.1"]},
     "log": {"level": "loud", "format": "xml"}, "cache": {"fresh_ms": 10, "stale_ms": 5}})", fake_env());
   const auto all = messages(result);
   EXPECT_THAT(all, Contains(HasSubstr("server.listen: must be host:port")));
@@ -192,7 +199,7 @@ TEST(Config, ListenAndProxiesAreValidated) {
 }
 
 TEST(Config, ErrorsNeverContainSecretValues) {
-  auto result = parse_config(R"({"gateways": [{"id": "a", "type": "ccpayment-v2", "base_url": "http://x.example",
+  auto result = parse(R"({"gateways": [{"id": "a", "type": "ccpayment-v2", "base_url": "http://x.example",
     "app_id": "i", "app_secret": "super-secret-value", "bogus": 1}]})", fake_env());
   ASSERT_FALSE(result.errors.empty());
   for (const auto& message : messages(result)) EXPECT_THAT(message, ::testing::Not(HasSubstr("super-secret-value")));

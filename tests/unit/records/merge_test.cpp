@@ -13,11 +13,13 @@
 
 #include "coinfan/records/cursor.hpp"
 #include "coinfan/records/merge.hpp"
+#include "gateways/ccpayment_v2/record_id.hpp"
 
 namespace coinfan::records::merge_test_support {
 namespace {
 
 using std::chrono::seconds;
+using gateways::ccpayment_v2::time_from_record_id;
 
 const std::chrono::sys_seconds base_time = std::chrono::sys_days{std::chrono::year{2025} / 3 / 1};
 

@@ -5,11 +5,13 @@
 #include <boost/json/parse.hpp>
 
 #include "coinfan/records/render.hpp"
+#include "gateways/ccpayment_v2/record_id.hpp"
 
 namespace coinfan::records {
 namespace {
 
 namespace json = boost::json;
+using gateways::ccpayment_v2::time_from_record_id;
 
 Decimal dec(std::string_view text) { return Decimal::parse(text).value(); }
 

@@ -8,6 +8,8 @@
 #include <set>
 
 #include "coinfan/core/types.hpp"
+#include "coinfan/sim/demo.hpp"
+#include "gateways/ccpayment_v2/record_id.hpp"
 #include "gateways/ccpayment_v2/simulator.hpp"
 #include "integration/sim/requests.hpp"
 #include "integration/sim/sim_http.hpp"
@@ -17,6 +19,7 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using gateways::ccpayment_v2::time_from_record_id;
 using sim::testing::exchange;
 using sim::testing::FakeClock;
 using sim::testing::HttpReply;

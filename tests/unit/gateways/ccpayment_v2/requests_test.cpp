@@ -11,7 +11,7 @@ const Credentials credentials{"testAppId", "testSecret"};
 constexpr std::int64_t timestamp = 1677152720;
 
 // Every built call must carry a Sign over exactly its body.
-void expect_signed_over_body(const UpstreamCall& call) {
+void expect_signed_over_body(const upstream::Request& call) {
   auto expected = sign(credentials, std::to_string(timestamp), call.body);
   ASSERT_TRUE(expected.ok());
   EXPECT_EQ(find_header(call, "Sign"), *expected);
@@ -29,7 +29,7 @@ SwapRequest valid_swap() {
   return SwapRequest{"order-123", "user-swap1", 1280, "100", 1329, std::nullopt, std::nullopt};
 }
 
-void expect_invalid(const Result<UpstreamCall>& call, std::string_view detail_part) {
+void expect_invalid(const Result<upstream::Request>& call, std::string_view detail_part) {
   ASSERT_FALSE(call.ok());
   EXPECT_EQ(call.error().code, ErrorCode::invalid_argument);
   EXPECT_NE(call.error().detail.find(detail_part), std::string::npos) << call.error().detail;

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "coinfan/gateways/call.hpp"
 #include "gateways/common/responses.hpp"
 
 namespace coinfan::gateways {
@@ -58,14 +57,6 @@ TEST(GatewayInput, CredentialDetailNeverEchoesTheValue) {
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, ErrorCode::invalid_argument);
   EXPECT_EQ(error->detail.find("s3cr3t"), std::string::npos);
-}
-
-TEST(GatewayCall, FindHeaderIgnoresNameCase) {
-  UpstreamCall call;
-  call.headers = {{"Content-Type", "application/json"}, {"Appid", "x"}};
-  EXPECT_EQ(find_header(call, "appid"), "x");
-  EXPECT_EQ(find_header(call, "CONTENT-TYPE"), "application/json");
-  EXPECT_FALSE(find_header(call, "Sign"));
 }
 
 TEST(GatewayResponses, ClipProviderTextCutsOnACharacterBoundaryAndDropsControls) {

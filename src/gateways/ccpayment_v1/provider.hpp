@@ -1,0 +1,14 @@
+#pragma once
+// This folder's registration card for gateways/providers.hpp.
+
+#include "gateways/ccpayment_v1/config.hpp"
+#include "gateways/registration.hpp"
+
+namespace coinfan::gateways::ccpayment_v1 {
+
+struct Provider : ProviderTraits<Settings, type, setting_keys, parse_settings> {
+  static AdapterFactory* const make_adapter;  // adapter.cpp
+  static DemoFactory* const make_demo;        // demo.cpp
+};
+
+}  // namespace coinfan::gateways::ccpayment_v1

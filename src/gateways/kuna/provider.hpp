@@ -1,0 +1,14 @@
+#pragma once
+// This folder's registration card for gateways/providers.hpp.
+
+#include "gateways/kuna/config.hpp"
+#include "gateways/registration.hpp"
+
+namespace coinfan::gateways::kuna {
+
+struct Provider : ProviderTraits<Settings, type, setting_keys, parse_settings> {
+  static AdapterFactory* const make_adapter;  // adapter.cpp
+  static DemoFactory* const make_demo;        // demo.cpp
+};
+
+}  // namespace coinfan::gateways::kuna

@@ -1,0 +1,28 @@
+#pragma once
+// TruBit settings of one configured gateway: either a static token, or the API key and secret
+// that sign token requests. Pure code.
+
+#include <any>
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "coinfan/config/provider.hpp"
+#include "gateways/trubit/signer.hpp"
+
+namespace coinfan::gateways::trubit {
+
+inline constexpr config::GatewayType type{"trubit"};
+
+struct Settings {
+  std::string token;        // non-empty: used as it is, never refreshed
+  Credentials credentials;  // otherwise: what /v2/token/generate is signed with
+};
+
+inline constexpr std::array<std::string_view, 3> setting_keys = {"token", "api_key", "api_secret"};
+
+// Either "token", or "api_key" and "api_secret"; giving both forms is an error.
+// The std::any holds a Settings.
+std::any parse_settings(config::SettingsReader& in);
+
+}  // namespace coinfan::gateways::trubit
