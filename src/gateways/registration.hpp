@@ -1,6 +1,6 @@
 #pragma once
 // What a provider hands the registration table (gateways/providers.hpp): a ProviderTraits-like
-// struct in its folder's provider.hpp. Pure: the adapter factory is only declared here (with
+// struct in its folder's config.hpp. Pure: the adapter factory is only declared here (with
 // forward-declared types), so pure code may name a provider without linking its adapter; only
 // the network layer (gateway.cpp) takes the factory's address.
 

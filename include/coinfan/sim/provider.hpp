@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -88,5 +89,12 @@ class Provider {
   mutable std::mutex clock_mutex_;
   SystemClock clock_;
 };
+
+// The demo factory of a provider whose demo is its demo account alone (no history), for its
+// registration card's make_demo.
+template <typename Simulated, auto account>
+std::shared_ptr<Provider> demo_from_account(std::chrono::system_clock::time_point) {
+  return std::make_shared<Simulated>(account());
+}
 
 }  // namespace coinfan::sim

@@ -1,7 +1,7 @@
 // CCPayment API v1: one signed POST for every coin's balance and USD price. The response is
 // signed too; data whose signature does not verify is never used (bad_signature).
 
-#include "gateways/ccpayment_v1/provider.hpp"
+#include "gateways/ccpayment_v1/config.hpp"
 #include "gateways/ccpayment_v1/requests.hpp"
 #include "gateways/ccpayment_v1/responses.hpp"
 #include "gateways/common/adapter.hpp"

@@ -4,7 +4,7 @@
 
 #include "gateways/ccpayment_v1/simulator.hpp"
 
-#include "gateways/ccpayment_v1/provider.hpp"
+#include "gateways/ccpayment_v1/config.hpp"
 
 namespace coinfan::sim {
 
@@ -31,15 +31,10 @@ CcpaymentV1Account demo_ccpayment_v1_account() {
   return account;
 }
 
-std::shared_ptr<Provider> make_demo_ccpayment_v1(std::chrono::system_clock::time_point now) {
-  (void)now;
-  return std::make_shared<CcpaymentV1Provider>(demo_ccpayment_v1_account());
-}
-
 }  // namespace coinfan::sim
 
 namespace coinfan::gateways::ccpayment_v1 {
 
-DemoFactory* const Provider::make_demo = &sim::make_demo_ccpayment_v1;
+DemoFactory* const Provider::make_demo = &sim::demo_from_account<sim::CcpaymentV1Provider, &sim::demo_ccpayment_v1_account>;
 
 }  // namespace coinfan::gateways::ccpayment_v1

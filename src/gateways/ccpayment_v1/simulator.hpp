@@ -66,7 +66,5 @@ class CcpaymentV1Provider final : public Provider {
 // --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
 
 CcpaymentV1Account demo_ccpayment_v1_account();
-// A provider with the demo account (`now` is unused: no generated history here).
-std::shared_ptr<Provider> make_demo_ccpayment_v1(std::chrono::system_clock::time_point now);
 
 }  // namespace coinfan::sim

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <optional>
 
-#include "gateways/ccpayment_v2/provider.hpp"
+#include "gateways/ccpayment_v2/config.hpp"
 #include "gateways/ccpayment_v2/record_id.hpp"
 #include "gateways/ccpayment_v2/requests.hpp"
 #include "gateways/ccpayment_v2/responses.hpp"

@@ -5,7 +5,7 @@
 
 #include "gateways/ccpayment_v2/simulator.hpp"
 
-#include "gateways/ccpayment_v2/provider.hpp"
+#include "gateways/ccpayment_v2/config.hpp"
 
 #include <cctype>
 

@@ -2,7 +2,7 @@
 // the USD price per currency is derived from them by the parser.
 
 #include "gateways/common/adapter.hpp"
-#include "gateways/cryptocloud/provider.hpp"
+#include "gateways/cryptocloud/config.hpp"
 #include "gateways/cryptocloud/requests.hpp"
 #include "gateways/cryptocloud/responses.hpp"
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "coinfan/config/provider.hpp"
+#include "gateways/registration.hpp"
 
 namespace coinfan::gateways::cryptocloud {
 
@@ -20,5 +21,11 @@ inline constexpr std::array<std::string_view, 1> setting_keys = {"api_key"};
 
 // "api_key", required. The std::any holds a Settings.
 std::any parse_settings(config::SettingsReader& in);
+
+// The registration card for gateways/providers.hpp.
+struct Provider : ProviderTraits<Settings, type, setting_keys, parse_settings> {
+  static AdapterFactory* const make_adapter;  // adapter.cpp
+  static DemoFactory* const make_demo;        // demo.cpp
+};
 
 }  // namespace coinfan::gateways::cryptocloud

@@ -4,7 +4,7 @@
 
 #include "gateways/cryptocloud/simulator.hpp"
 
-#include "gateways/cryptocloud/provider.hpp"
+#include "gateways/cryptocloud/config.hpp"
 
 namespace coinfan::sim {
 
@@ -57,15 +57,10 @@ CryptoCloudAccount demo_cryptocloud_account() {
   return account;
 }
 
-std::shared_ptr<Provider> make_demo_cryptocloud(std::chrono::system_clock::time_point now) {
-  (void)now;
-  return std::make_shared<CryptoCloudProvider>(demo_cryptocloud_account());
-}
-
 }  // namespace coinfan::sim
 
 namespace coinfan::gateways::cryptocloud {
 
-DemoFactory* const Provider::make_demo = &sim::make_demo_cryptocloud;
+DemoFactory* const Provider::make_demo = &sim::demo_from_account<sim::CryptoCloudProvider, &sim::demo_cryptocloud_account>;
 
 }  // namespace coinfan::gateways::cryptocloud

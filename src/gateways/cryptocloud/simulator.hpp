@@ -99,7 +99,5 @@ class CryptoCloudProvider final : public Provider {
 // --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
 
 CryptoCloudAccount demo_cryptocloud_account();
-// A provider with the demo account (`now` is unused: no generated history here).
-std::shared_ptr<Provider> make_demo_cryptocloud(std::chrono::system_clock::time_point now);
 
 }  // namespace coinfan::sim

@@ -3,7 +3,7 @@
 // `api-key`.
 
 #include "gateways/common/adapter.hpp"
-#include "gateways/kuna/provider.hpp"
+#include "gateways/kuna/config.hpp"
 #include "gateways/kuna/requests.hpp"
 #include "gateways/kuna/responses.hpp"
 

@@ -9,6 +9,7 @@
 
 #include "coinfan/config/provider.hpp"
 #include "gateways/kuna/requests.hpp"
+#include "gateways/registration.hpp"
 
 namespace coinfan::gateways::kuna {
 
@@ -26,5 +27,11 @@ inline constexpr std::array<std::string_view, 5> setting_keys = {"wallet_id", "a
 // "wallet_id", and either "api_key" (with an optional "merchant_id") or "merchant_id", "email"
 // and "password"; giving both forms is an error. The std::any holds a Settings.
 std::any parse_settings(config::SettingsReader& in);
+
+// The registration card for gateways/providers.hpp.
+struct Provider : ProviderTraits<Settings, type, setting_keys, parse_settings> {
+  static AdapterFactory* const make_adapter;  // adapter.cpp
+  static DemoFactory* const make_demo;        // demo.cpp
+};
 
 }  // namespace coinfan::gateways::kuna

@@ -4,7 +4,7 @@
 
 #include "gateways/kuna/simulator.hpp"
 
-#include "gateways/kuna/provider.hpp"
+#include "gateways/kuna/config.hpp"
 
 namespace coinfan::sim {
 
@@ -28,15 +28,10 @@ KunaAccount demo_kuna_account() {
   return account;
 }
 
-std::shared_ptr<Provider> make_demo_kuna(std::chrono::system_clock::time_point now) {
-  (void)now;
-  return std::make_shared<KunaProvider>(demo_kuna_account());
-}
-
 }  // namespace coinfan::sim
 
 namespace coinfan::gateways::kuna {
 
-DemoFactory* const Provider::make_demo = &sim::make_demo_kuna;
+DemoFactory* const Provider::make_demo = &sim::demo_from_account<sim::KunaProvider, &sim::demo_kuna_account>;
 
 }  // namespace coinfan::gateways::kuna

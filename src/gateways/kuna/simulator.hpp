@@ -83,7 +83,5 @@ class KunaProvider final : public Provider {
 // --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
 
 KunaAccount demo_kuna_account();
-// A provider with the demo account (`now` is unused: no generated history here).
-std::shared_ptr<Provider> make_demo_kuna(std::chrono::system_clock::time_point now);
 
 }  // namespace coinfan::sim

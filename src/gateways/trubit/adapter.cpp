@@ -4,7 +4,7 @@
 // never refreshed.
 
 #include "gateways/common/adapter.hpp"
-#include "gateways/trubit/provider.hpp"
+#include "gateways/trubit/config.hpp"
 #include "gateways/trubit/requests.hpp"
 #include "gateways/trubit/responses.hpp"
 

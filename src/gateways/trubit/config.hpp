@@ -9,6 +9,7 @@
 
 #include "coinfan/config/provider.hpp"
 #include "gateways/trubit/signer.hpp"
+#include "gateways/registration.hpp"
 
 namespace coinfan::gateways::trubit {
 
@@ -24,5 +25,11 @@ inline constexpr std::array<std::string_view, 3> setting_keys = {"token", "api_k
 // Either "token", or "api_key" and "api_secret"; giving both forms is an error.
 // The std::any holds a Settings.
 std::any parse_settings(config::SettingsReader& in);
+
+// The registration card for gateways/providers.hpp.
+struct Provider : ProviderTraits<Settings, type, setting_keys, parse_settings> {
+  static AdapterFactory* const make_adapter;  // adapter.cpp
+  static DemoFactory* const make_demo;        // demo.cpp
+};
 
 }  // namespace coinfan::gateways::trubit

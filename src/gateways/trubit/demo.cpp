@@ -4,7 +4,7 @@
 
 #include "gateways/trubit/simulator.hpp"
 
-#include "gateways/trubit/provider.hpp"
+#include "gateways/trubit/config.hpp"
 
 namespace coinfan::sim {
 
@@ -26,15 +26,10 @@ TruBitAccount demo_trubit_account() {
   return account;
 }
 
-std::shared_ptr<Provider> make_demo_trubit(std::chrono::system_clock::time_point now) {
-  (void)now;
-  return std::make_shared<TruBitProvider>(demo_trubit_account());
-}
-
 }  // namespace coinfan::sim
 
 namespace coinfan::gateways::trubit {
 
-DemoFactory* const Provider::make_demo = &sim::make_demo_trubit;
+DemoFactory* const Provider::make_demo = &sim::demo_from_account<sim::TruBitProvider, &sim::demo_trubit_account>;
 
 }  // namespace coinfan::gateways::trubit

@@ -81,7 +81,5 @@ class TruBitProvider final : public Provider {
 // --- demo data (demo.cpp): the realistic account behind `coinfan --demo` and the benchmarks ---
 
 TruBitAccount demo_trubit_account();
-// A provider with the demo account (`now` is unused: no generated history here).
-std::shared_ptr<Provider> make_demo_trubit(std::chrono::system_clock::time_point now);
 
 }  // namespace coinfan::sim
