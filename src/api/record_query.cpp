@@ -4,6 +4,7 @@
 #include <array>
 
 #include "coinfan/core/query_string.hpp"
+#include "gateways/ccpayment_v2/ids.hpp"
 
 namespace coinfan::api {
 
@@ -13,7 +14,7 @@ using records::RecordGatewayInfo;
 using records::RecordKind;
 using records::RecordLookup;
 using records::RecordQuery;
-using records::valid_user_id;
+using gateways::ccpayment_v2::valid_user_id;
 
 namespace {
 
@@ -141,7 +142,7 @@ Result<RecordLookup> parse_record_lookup(std::string_view raw_query, std::option
   RecordLookup out;
   if (record_id) {
     if (!query.items().empty()) return invalid("a lookup by record id takes no query parameters");
-    if (!records::valid_record_id(*record_id)) {
+    if (!gateways::ccpayment_v2::valid_record_id(*record_id)) {
       return invalid("record id must be 1-128 printable characters without spaces");
     }
     out.record_id = std::move(record_id);
@@ -153,7 +154,7 @@ Result<RecordLookup> parse_record_lookup(std::string_view raw_query, std::option
   auto order_id = scalar(query, "order_id");
   if (!order_id) return std::move(order_id).error();
   if (!*order_id) return invalid("order_id is required (or put the record id in the path)");
-  if (!records::valid_order_id(**order_id)) {
+  if (!gateways::ccpayment_v2::valid_order_id(**order_id)) {
     return invalid("order_id must be 3-64 printable characters without spaces");
   }
   out.order_id = std::move(*order_id);

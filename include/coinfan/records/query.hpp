@@ -53,14 +53,6 @@ struct RecordQuery {
   friend bool operator==(const RecordQuery&, const RecordQuery&) = default;
 };
 
-// The provider's user id rule (CCPayment v2, the one provider with records): 5-64 printable
-// ASCII characters without spaces, not starting with "sys".
-bool valid_user_id(std::string_view user_id) noexcept;
-// Record ids: 1-128 printable ASCII characters without spaces.
-bool valid_record_id(std::string_view record_id) noexcept;
-// Order ids (a lookup's `order_id`): 3-64 printable ASCII characters without spaces.
-bool valid_order_id(std::string_view order_id) noexcept;
-
 // GET /v1/gateways/{id}/transfers/{record_id} and ?order_id= (same for swaps): exactly one of
 // the two is set.
 struct RecordLookup {
