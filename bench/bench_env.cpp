@@ -47,6 +47,7 @@
 #include "coinfan/http/message.hpp"
 #include "coinfan/http/router.hpp"
 #include "coinfan/http/server.hpp"
+#include "coinfan/sim/demo.hpp"
 #include "coinfan/sim/simulator.hpp"
 #include "gateways/ccpayment_v1/simulator.hpp"
 #include "gateways/ccpayment_v2/simulator.hpp"
@@ -225,23 +226,8 @@ std::shared_ptr<sim::Provider> kuna(std::size_t assets) {
 }
 
 json::object gateway_json(const config::GatewayConfig& g, unsigned max_concurrency) {
-  json::object o;
-  o["id"] = g.id;
-  o["type"] = std::string(config::to_string(g.type));
-  o["base_url"] = g.base_url;
+  json::object o = sim::gateway_json(g);
   o["max_concurrency"] = max_concurrency;
-  auto put = [&](const char* key, const std::string& value) {
-    if (!value.empty()) o[key] = value;
-  };
-  put("app_id", g.app_id);
-  put("app_secret", g.app_secret);
-  put("api_key", g.api_key);
-  put("api_secret", g.api_secret);
-  put("token", g.token);
-  put("wallet_id", g.wallet_id);
-  put("merchant_id", g.merchant_id);
-  put("email", g.email);
-  put("password", g.password);
   return o;
 }
 
@@ -392,7 +378,7 @@ int run(const Options& options) {
       {"log", json::object{{"level", options.coinfan_log_level}, {"format", "json"}}},
       {"gateways", std::move(gateway_list)}};
   if (!options.api_key.empty()) {
-    auto digest = hash::sha256_hex(options.api_key);
+    auto digest = coinfan::hash::sha256_hex(options.api_key);
     if (!digest) throw std::runtime_error("cannot hash the API key");
     coinfan_config["auth"] = json::object{
         {"api_keys", json::array{json::object{{"name", "bench"}, {"sha256", *digest}, {"scopes", json::array{"read"}}}}}};

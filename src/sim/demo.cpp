@@ -3,6 +3,10 @@
 #include "coinfan/sim/simulator.hpp"
 #include "gateways/providers.hpp"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace coinfan::sim {
 
 namespace {
@@ -38,6 +42,28 @@ DemoGateways start_demo_gateways(boost::asio::io_context& io, SimulatorOptions o
     demo.simulators.push_back(std::move(simulator));
   }
   return demo;
+}
+
+boost::json::object gateway_json(const config::GatewayConfig& gateway) {
+  boost::json::object out{{"id", gateway.id}, {"type", std::string(config::to_string(gateway.type))},
+                          {"base_url", gateway.base_url}};
+  std::vector<std::pair<const char*, std::string>> fields;
+  if (const auto* s = gateway.settings_as<gateways::ccpayment_v1::Settings>()) {
+    fields = {{"app_id", s->credentials.app_id}, {"app_secret", s->credentials.app_secret}};
+  } else if (const auto* s = gateway.settings_as<gateways::ccpayment_v2::Settings>()) {
+    fields = {{"app_id", s->credentials.app_id}, {"app_secret", s->credentials.app_secret}};
+  } else if (const auto* s = gateway.settings_as<gateways::cryptocloud::Settings>()) {
+    fields = {{"api_key", s->api_key}};
+  } else if (const auto* s = gateway.settings_as<gateways::trubit::Settings>()) {
+    fields = {{"token", s->token}, {"api_key", s->credentials.api_key}, {"api_secret", s->credentials.api_secret}};
+  } else if (const auto* s = gateway.settings_as<gateways::kuna::Settings>()) {
+    fields = {{"wallet_id", s->wallet_id}, {"api_key", s->api_key}, {"merchant_id", s->login.merchant_id},
+              {"email", s->login.email}, {"password", s->login.password}};
+  }
+  for (const auto& [name, value] : fields) {
+    if (!value.empty()) out[name] = value;
+  }
+  return out;
 }
 
 }  // namespace coinfan::sim

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <memory>
 
+#include <boost/json/object.hpp>
+
 #include "coinfan/config/config.hpp"
 #include "coinfan/sim/provider.hpp"
 
@@ -15,5 +17,9 @@ namespace coinfan::sim {
 std::shared_ptr<Provider> make_demo_provider(config::GatewayType type,
                                              std::chrono::system_clock::time_point now =
                                                  std::chrono::system_clock::now());
+
+// `gateway` (a simulator's gateway_config()) as an entry of a configuration file's
+// "gateways" array, for the benchmarks and the tests that start the coinfan binary.
+boost::json::object gateway_json(const config::GatewayConfig& gateway);
 
 }  // namespace coinfan::sim

@@ -30,27 +30,6 @@ std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-json::object gateway_json(const config::GatewayConfig& g) {
-  json::object out{{"id", g.id}, {"type", std::string(config::to_string(g.type))}, {"base_url", g.base_url}};
-  std::vector<std::pair<const char*, std::string>> fields;
-  if (const auto* s = g.settings_as<gateways::ccpayment_v1::Settings>()) {
-    fields = {{"app_id", s->credentials.app_id}, {"app_secret", s->credentials.app_secret}};
-  } else if (const auto* s = g.settings_as<gateways::ccpayment_v2::Settings>()) {
-    fields = {{"app_id", s->credentials.app_id}, {"app_secret", s->credentials.app_secret}};
-  } else if (const auto* s = g.settings_as<gateways::cryptocloud::Settings>()) {
-    fields = {{"api_key", s->api_key}};
-  } else if (const auto* s = g.settings_as<gateways::trubit::Settings>()) {
-    fields = {{"token", s->token}, {"api_key", s->credentials.api_key}, {"api_secret", s->credentials.api_secret}};
-  } else if (const auto* s = g.settings_as<gateways::kuna::Settings>()) {
-    fields = {{"wallet_id", s->wallet_id}, {"api_key", s->api_key}, {"merchant_id", s->login.merchant_id},
-              {"email", s->login.email}, {"password", s->login.password}};
-  }
-  for (const auto& [name, value] : fields) {
-    if (!value.empty()) out[name] = value;
-  }
-  return out;
-}
-
 class DemoGatewaysTest : public ::testing::Test {
  protected:
   DemoGatewaysTest() : demo(start_demo_gateways(harness.io())) {}
