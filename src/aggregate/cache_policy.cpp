@@ -31,20 +31,17 @@ SteadyDuration age_at(SteadyTime from, SteadyTime now) noexcept {
 }  // namespace
 
 bool DataBound::at_least_as_strict_as(const DataBound& other) const noexcept {
-  return limit_at_most(reuse, other.reuse) && limit_at_most(fallback, other.fallback) && not_before >= other.not_before;
+  return limit_at_most(reuse, other.reuse) && limit_at_most(fallback, other.fallback);
 }
 
-DataBound data_bound(std::optional<Millis> max_age, const config::CacheConfig& cache, SteadyTime arrival) {
+DataBound data_bound(std::optional<Millis> max_age, const config::CacheConfig& cache) {
   DataBound bound;
-  bound.not_before = SteadyTime::min();
   if (!max_age) {
     bound.reuse = SteadyDuration(cache.fresh);
     bound.fallback = SteadyDuration(cache.stale);
   } else if (max_age->count() > 0) {
     bound.reuse = SteadyDuration(std::min(*max_age, cache.fresh));
     bound.fallback = SteadyDuration(std::min(*max_age, cache.stale));
-  } else {
-    bound.not_before = arrival;
   }
   return bound;
 }
@@ -55,7 +52,7 @@ bool within(std::optional<SteadyDuration> limit, SteadyTime data_at, SteadyTime 
 
 SlotAction decide_slot(const SlotState& slot, const DataBound& bound, SteadyTime now) noexcept {
   if (slot.good_at && within(bound.reuse, *slot.good_at, now)) return SlotAction::reuse;
-  if (slot.call_started_at && *slot.call_started_at >= bound.not_before) return SlotAction::join;
+  if (slot.call_started_at) return SlotAction::join;
   return SlotAction::call;
 }
 
@@ -99,12 +96,12 @@ CacheDecision ViewCachePolicy::decide(const std::string& key, std::optional<Mill
       decision.action = CacheDecision::Action::serve_stale;
       decision.answer = entry.current;
       decision.age = age_at(current.data_at, now);
-      if (!entry.flight) decision.start = entry.flight = new_flight(data_bound(std::nullopt, cache_, now), now);
+      if (!entry.flight) decision.start = entry.flight = new_flight(data_bound(std::nullopt, cache_), now);
       return decision;
     }
   }
   ++stats_.misses;
-  const DataBound bound = data_bound(max_age, cache_, now);
+  const DataBound bound = data_bound(max_age, cache_);
   if (entry.flight && entry.flight->bound.at_least_as_strict_as(bound)) {
     decision.action = CacheDecision::Action::join;
   } else {

@@ -15,9 +15,11 @@
 //
 // max_age_ms bounds every piece of data served, compared on un-truncated time points: data
 // older than max_age is never served, and zero means "fresh from the gateways" — never a
-// stored answer, never a gateway's earlier answer, never a fan-out or call started before the
-// request arrived. Without max_age, a failed call falls back to the gateway's last good answer
-// up to cache.stale (stale-if-error, marked per gateway).
+// stored answer, never a gateway's earlier answer: only answers that arrive after the request
+// did (a call already in flight when it arrived is shared, as identical requests share one
+// fan-out). A piece of data's age counts from when the gateway's answer arrived. Without
+// max_age, a failed call falls back to the gateway's last good answer up to cache.stale
+// (stale-if-error, marked per gateway).
 
 #include <chrono>
 #include <cstddef>
@@ -43,18 +45,15 @@ inline constexpr std::size_t max_cached_views = 1024;
 struct DataBound {
   std::optional<SteadyDuration> reuse;     // a gateway's good answer at most this old is reused; nullopt: never
   std::optional<SteadyDuration> fallback;  // after a failed call, its good answer at most this old is shown; nullopt: never
-  SteadyTime not_before{};                 // only fan-outs and calls started at or after this may be joined
 
   // Everything this bound lets through, `other` lets through too.
   bool at_least_as_strict_as(const DataBound& other) const noexcept;
   friend bool operator==(const DataBound&, const DataBound&) = default;
 };
 
-// The bound of a request that arrived at `arrival`: without max_age, reuse up to cache.fresh
-// and fall back up to cache.stale; with it, neither beyond max_age; with zero, neither at all,
-// and only what starts after the request arrived.
-DataBound data_bound(std::optional<std::chrono::milliseconds> max_age, const config::CacheConfig& cache,
-                     SteadyTime arrival);
+// The bound of a request: without max_age, reuse up to cache.fresh and fall back up to
+// cache.stale; with it, neither beyond max_age; with zero, neither at all.
+DataBound data_bound(std::optional<std::chrono::milliseconds> max_age, const config::CacheConfig& cache);
 
 // Data from `data_at` is at most `limit` old at `now` (nullopt: nothing is young enough).
 bool within(std::optional<SteadyDuration> limit, SteadyTime data_at, SteadyTime now) noexcept;

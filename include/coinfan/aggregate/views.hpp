@@ -10,7 +10,7 @@
 //     `cached: true` with each gateway's age, while one background refresh runs;
 //   * identical requests that need a fan-out share the one in flight;
 //   * `max_age` (the `max_age_ms` parameter) bounds the age of every piece of data served;
-//     zero forces a fan-out whose calls all start after the request arrived.
+//     zero never serves stored data (an identical call already in flight is shared).
 // Under the response cache, each gateway's last good answer is kept per view: a fan-out reuses
 // one that is still fresh (marked `cached: true`), a gateway that is already being called is
 // not called twice, and without max_age a failed call falls back to the last good answer

@@ -7,7 +7,9 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "integration/aggregate/fake_gateway.hpp"
 #include "support/http_test_client.hpp"
@@ -271,25 +273,31 @@ TEST_F(ViewRoutesTest, MaxAgeZeroForcesAFanOutEvenAtTheInstantTheLastOneFinished
   EXPECT_EQ(gateway->calls(), 3);
 }
 
-TEST_F(ViewRoutesTest, MaxAgeZeroNeverJoinsACallThatStartedBeforeItArrived) {
+TEST_F(ViewRoutesTest, ConcurrentMaxAgeZeroRequestsShareOneCallButNeverAStoredAnswer) {
   auto gate = std::make_shared<Gate>();
   auto gateway = add_gateway("a", {make_balance("BTC", "1")});
   gateway->behave(Behaviour::at_gate(gate));
   start();
-  RawConnection early(server_->port());
-  early.send(get_request("/v1/balances"));
-  ASSERT_TRUE(eventually([&] { return gateway->calls() == 1; }));
-  clock_.advance(1ms);
-  RawConnection forced(server_->port());
-  forced.send(get_request("/v1/balances?max_age_ms=0"));
-  // The call in flight was sent before the forced request arrived: it gets its own.
-  EXPECT_TRUE(eventually([&] { return gateway->calls() == 2; }));
+  std::vector<std::unique_ptr<RawConnection>> forced;
+  for (std::uint64_t i = 1; i <= 5; ++i) {
+    forced.push_back(std::make_unique<RawConnection>(server_->port()));
+    forced.back()->send(get_request("/v1/balances?max_age_ms=0"));
+    // Each request has been decided (joined or started the fan-out) before the next arrives.
+    ASSERT_TRUE(eventually([&] { return views_->cache_stats().misses == i; }));
+    clock_.advance(1ms);
+  }
   gate->open();
-  for (auto* connection : {&early, &forced}) {
+  for (auto& connection : forced) {
     auto response = connection->read_response();
     ASSERT_TRUE(response);
     EXPECT_EQ(response->result_int(), 200u);
+    EXPECT_TRUE(header(*response, "Age").empty());
   }
+  // The one call in flight answered after every one of them arrived.
+  EXPECT_EQ(gateway->calls(), 1);
+  // Once that answer is stored, max_age_ms=0 calls the gateway again.
+  EXPECT_EQ(get("/v1/balances?max_age_ms=0").result_int(), 200u);
+  EXPECT_EQ(gateway->calls(), 2);
 }
 
 // Data older than max_age_ms is never served, not even as a failing gateway's fallback.
