@@ -52,7 +52,7 @@ bool within(std::optional<SteadyDuration> limit, SteadyTime data_at, SteadyTime 
 
 SlotAction decide_slot(const SlotState& slot, const DataBound& bound, SteadyTime now) noexcept {
   if (slot.good_at && within(bound.reuse, *slot.good_at, now)) return SlotAction::reuse;
-  if (slot.call_started_at) return SlotAction::join;
+  if (slot.call_in_flight) return SlotAction::join;
   return SlotAction::call;
 }
 

@@ -41,12 +41,11 @@ template <typename T>
 struct Slot {
   CallOutcomePtr<T> last_good;
   std::shared_ptr<GatewayCall<T>> in_flight;
-  SteadyTime call_started_at{};
 
   SlotState state() const {
     SlotState out;
     if (last_good) out.good_at = last_good->completed_at;
-    if (in_flight) out.call_started_at = call_started_at;
+    out.call_in_flight = in_flight != nullptr;
     return out;
   }
 };
@@ -83,15 +82,6 @@ ViewAnswer error_answer(ViewError error, std::string detail) {
   answer.error = error;
   answer.detail = std::move(detail);
   return answer;
-}
-
-std::string_view circuit_name(upstream::BreakerState state) {
-  switch (state) {
-    case upstream::BreakerState::closed: return "closed";
-    case upstream::BreakerState::open: return "open";
-    case upstream::BreakerState::half_open: return "half_open";
-  }
-  return "closed";
 }
 
 // Per view: the gateway call it makes, how the gateways' data becomes the view, and its JSON.
@@ -246,7 +236,7 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
     for (std::size_t i = 0; i < gateways.size(); ++i) {
       const auto& gateway = *gateways[i].gateway;
       const auto stats_now = gateway.stats();
-      list.push_back(health_entry(ids[i], types[i], seen[i], circuit_name(gateway.breaker_state()), stats_now.requests,
+      list.push_back(health_entry(ids[i], types[i], seen[i], upstream::to_string(gateway.breaker_state()), stats_now.requests,
                                   stats_now.in_flight));
     }
     ViewAnswer answer;
@@ -289,7 +279,6 @@ asio::awaitable<std::vector<Fetch<T>>> fan_out(std::shared_ptr<Impl> self, std::
         case SlotAction::call:
           slot.in_flight = std::make_shared<GatewayCall<T>>(
               self->executor, CallDeadline::after(self->gateways[index].timeout), self->clock.steady);
-          slot.call_started_at = now;
           calls[i] = slot.in_flight;
           to_start.push_back(i);
           break;

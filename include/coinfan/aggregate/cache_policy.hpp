@@ -61,7 +61,7 @@ bool within(std::optional<SteadyDuration> limit, SteadyTime data_at, SteadyTime 
 // One gateway's slot for one kind of call: its last good answer and its call in flight.
 struct SlotState {
   std::optional<SteadyTime> good_at;          // when the last good answer arrived
-  std::optional<SteadyTime> call_started_at;  // when the call in flight started
+  bool call_in_flight = false;               // a call of this gateway is running
 };
 
 enum class SlotAction {

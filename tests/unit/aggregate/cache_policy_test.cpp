@@ -212,17 +212,17 @@ TEST(DataBound, FollowsMaxAgeAndTheCacheConfig) {
 TEST(SlotPolicy, ReusesAFreshAnswerJoinsACallInFlightElseCalls) {
   const auto plain = data_bound(std::nullopt, cache);
   EXPECT_EQ(decide_slot({}, plain, t0), SlotAction::call);
-  EXPECT_EQ(decide_slot({t0 - 5000ms, std::nullopt}, plain, t0), SlotAction::reuse);
-  EXPECT_EQ(decide_slot({t0 - 5001ms, std::nullopt}, plain, t0), SlotAction::call);
-  EXPECT_EQ(decide_slot({t0 - 5001ms, t0 - 100ms}, plain, t0), SlotAction::join);
+  EXPECT_EQ(decide_slot({t0 - 5000ms, false}, plain, t0), SlotAction::reuse);
+  EXPECT_EQ(decide_slot({t0 - 5001ms, false}, plain, t0), SlotAction::call);
+  EXPECT_EQ(decide_slot({t0 - 5001ms, true}, plain, t0), SlotAction::join);
 }
 
 TEST(SlotPolicy, MaxAgeZeroNeverReusesButSharesTheCallInFlight) {
   const auto zero = data_bound(0ms, cache);
-  EXPECT_EQ(decide_slot({t0, std::nullopt}, zero, t0), SlotAction::call);  // same instant: still a call
+  EXPECT_EQ(decide_slot({t0, false}, zero, t0), SlotAction::call);  // same instant: still a call
   // The call in flight answers after the request arrived: its data is younger than the request.
-  EXPECT_EQ(decide_slot({t0, t0 - 1ns}, zero, t0), SlotAction::join);
-  EXPECT_EQ(decide_slot({std::nullopt, t0 - 1000ms}, zero, t0), SlotAction::join);
+  EXPECT_EQ(decide_slot({t0, true}, zero, t0), SlotAction::join);
+  EXPECT_EQ(decide_slot({std::nullopt, true}, zero, t0), SlotAction::join);
 }
 
 TEST(SlotPolicy, FallbackAfterAFailureRespectsTheBound) {
