@@ -15,6 +15,10 @@
 
 #include <boost/json/value.hpp>
 
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
 #include "coinfan/sim/simulator.hpp"
 
 namespace coinfan::sim::testing {
@@ -96,6 +100,31 @@ class FakeClock {
 
  private:
   std::atomic<std::int64_t> millis_;
+};
+
+// One simulated provider on loopback with its account and a fake clock (1 750 000 000 s), for
+// the per-provider simulator tests.
+template <typename Provider, typename Account>
+class SimulatorFixture : public ::testing::Test {
+ protected:
+  explicit SimulatorFixture(Account demo) : account(std::move(demo)) {
+    provider = std::make_shared<Provider>(account);
+    provider->set_clock(clock.hook());
+    simulator = &harness.start(provider);
+  }
+
+  // The simulator's answer to `request`; throws when there is none.
+  HttpReply call(const HttpRequest& request) const {
+    auto reply = exchange(simulator->port(), request);
+    if (!reply) throw std::runtime_error("no answer to " + request.target);
+    return *reply;
+  }
+
+  FakeClock clock{std::chrono::sys_seconds(std::chrono::seconds(1'750'000'000))};
+  Account account;
+  SimHarness harness;
+  std::shared_ptr<Provider> provider;
+  Simulator* simulator = nullptr;
 };
 
 }  // namespace coinfan::sim::testing

@@ -14,27 +14,15 @@ namespace coinfan::sim {
 namespace {
 
 using namespace std::chrono_literals;
-using sim::testing::exchange;
-using sim::testing::FakeClock;
 using sim::testing::HttpReply;
 using sim::testing::HttpRequest;
-using sim::testing::SimHarness;
 
-class CcpaymentV1Sim : public ::testing::Test {
+class CcpaymentV1Sim : public sim::testing::SimulatorFixture<CcpaymentV1Provider, CcpaymentV1Account> {
  protected:
-  CcpaymentV1Sim() {
-    provider = std::make_shared<CcpaymentV1Provider>(account);
-    provider->set_clock(clock.hook());
-    simulator = &harness.start(provider);
-  }
+  CcpaymentV1Sim() : SimulatorFixture(demo_ccpayment_v1_account()) {}
 
   HttpRequest request(std::string body) const {
     return sim::testing::ccpayment_v1_request(account.app_id, account.app_secret, clock.seconds(), std::move(body));
-  }
-  HttpReply call(const HttpRequest& req) const {
-    auto reply = exchange(simulator->port(), req);
-    if (!reply) throw std::runtime_error("no answer");
-    return *reply;
   }
   static std::int64_t code(const HttpReply& reply) { return reply.json().at("code").as_int64(); }
 
@@ -46,12 +34,6 @@ class CcpaymentV1Sim : public ::testing::Test {
                                                              {app_id, timestamp, sign}, reply.body)
         .ok();
   }
-
-  FakeClock clock{std::chrono::sys_seconds(1'750'000'000s)};
-  CcpaymentV1Account account = demo_ccpayment_v1_account();
-  SimHarness harness;
-  std::shared_ptr<CcpaymentV1Provider> provider;
-  Simulator* simulator = nullptr;
 };
 
 TEST_F(CcpaymentV1Sim, EmptyBodyListsEveryCoinInASignedAnswer) {

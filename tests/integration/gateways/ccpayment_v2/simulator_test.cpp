@@ -21,22 +21,15 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using gateways::ccpayment_v2::time_from_record_id;
 using sim::testing::exchange;
-using sim::testing::FakeClock;
 using sim::testing::HttpReply;
 using sim::testing::HttpRequest;
-using sim::testing::SimHarness;
 
 constexpr const char* alice = "user-alice-1001";
 constexpr const char* bob = "user-bob-2002";
 
-class CcpaymentV2Sim : public ::testing::Test {
+class CcpaymentV2Sim : public sim::testing::SimulatorFixture<CcpaymentV2Provider, CcpaymentV2Account> {
  protected:
-  CcpaymentV2Sim() {
-    provider = std::make_shared<CcpaymentV2Provider>(demo_ccpayment_v2_account());
-    provider->set_clock(clock.hook());
-    simulator = &harness.start(provider);
-    account = demo_ccpayment_v2_account();
-  }
+  CcpaymentV2Sim() : SimulatorFixture(demo_ccpayment_v2_account()) {}
 
   HttpRequest request(const std::string& method, std::string body) const {
     return sim::testing::ccpayment_v2_request(account.app_id, account.app_secret, method, clock.seconds(),
@@ -44,9 +37,7 @@ class CcpaymentV2Sim : public ::testing::Test {
   }
 
   HttpReply call(const std::string& method, std::string body = {}) const {
-    auto reply = exchange(simulator->port(), request(method, std::move(body)));
-    if (!reply) throw std::runtime_error("no answer to " + method);
-    return *reply;
+    return SimulatorFixture::call(request(method, std::move(body)));
   }
 
   static std::int64_t code(const HttpReply& reply) { return reply.json().at("code").as_int64(); }
@@ -58,12 +49,6 @@ class CcpaymentV2Sim : public ::testing::Test {
                       {"amount", amount}};
     return json::serialize(body);
   }
-
-  FakeClock clock{std::chrono::sys_seconds(1'750'000'000s)};
-  SimHarness harness;
-  std::shared_ptr<CcpaymentV2Provider> provider;
-  Simulator* simulator = nullptr;
-  CcpaymentV2Account account;
 };
 
 // --- authentication ---------------------------------------------------------------------------

@@ -14,35 +14,21 @@ namespace {
 
 using namespace std::chrono_literals;
 using sim::testing::exchange;
-using sim::testing::FakeClock;
 using sim::testing::HttpReply;
 using sim::testing::HttpRequest;
-using sim::testing::SimHarness;
 
-class CryptoCloudSim : public ::testing::Test {
+class CryptoCloudSim : public sim::testing::SimulatorFixture<CryptoCloudProvider, CryptoCloudAccount> {
  protected:
-  CryptoCloudSim() {
-    provider = std::make_shared<CryptoCloudProvider>(account);
-    provider->set_clock(clock.hook());
-    simulator = &harness.start(provider);
-  }
+  CryptoCloudSim() : SimulatorFixture(demo_cryptocloud_account()) {}
 
   HttpReply call(std::optional<std::string> authorization, std::string method = "POST") const {
     HttpRequest request;
     request.method = std::move(method);
     request.target = "/v2/merchant/wallet/balance/all";
     if (authorization) request.headers.emplace_back("Authorization", *authorization);
-    auto reply = exchange(simulator->port(), request);
-    if (!reply) throw std::runtime_error("no answer");
-    return *reply;
+    return SimulatorFixture::call(request);
   }
   static std::string detail(const HttpReply& reply) { return std::string(reply.json().at("detail").as_string()); }
-
-  FakeClock clock{std::chrono::sys_seconds(1'750'000'000s)};
-  CryptoCloudAccount account = demo_cryptocloud_account();
-  SimHarness harness;
-  std::shared_ptr<CryptoCloudProvider> provider;
-  Simulator* simulator = nullptr;
 };
 
 TEST_F(CryptoCloudSim, ValidKeyAnswersBalancesWithFloatsWrittenExactly) {

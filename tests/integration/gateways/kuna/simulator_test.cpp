@@ -16,25 +16,12 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-using sim::testing::exchange;
-using sim::testing::FakeClock;
 using sim::testing::HttpReply;
 using sim::testing::HttpRequest;
-using sim::testing::SimHarness;
 
-class KunaSim : public ::testing::Test {
+class KunaSim : public sim::testing::SimulatorFixture<KunaProvider, KunaAccount> {
  protected:
-  KunaSim() {
-    provider = std::make_shared<KunaProvider>(account);
-    provider->set_clock(clock.hook());
-    simulator = &harness.start(provider);
-  }
-
-  HttpReply call(const HttpRequest& request) const {
-    auto reply = exchange(simulator->port(), request);
-    if (!reply) throw std::runtime_error("no answer");
-    return *reply;
-  }
+  KunaSim() : SimulatorFixture(demo_kuna_account()) {}
 
   std::string login() const {
     const auto reply = call(sim::testing::kuna_login_request(account.merchant_id, account.email, account.password));
@@ -50,12 +37,6 @@ class KunaSim : public ::testing::Test {
   static std::string error_code(const HttpReply& reply) {
     return std::string(reply.json().at("errors").at(0).at("code").as_string());
   }
-
-  FakeClock clock{std::chrono::sys_seconds(1'750'000'000s)};
-  KunaAccount account = demo_kuna_account();
-  SimHarness harness;
-  std::shared_ptr<KunaProvider> provider;
-  Simulator* simulator = nullptr;
 };
 
 TEST_F(KunaSim, LoginAnswersAWellFormedJwtWhoseExpIsOneHourAhead) {

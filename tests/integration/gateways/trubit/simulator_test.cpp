@@ -14,36 +14,19 @@ namespace {
 
 using namespace std::chrono_literals;
 using sim::testing::exchange;
-using sim::testing::FakeClock;
 using sim::testing::HttpReply;
 using sim::testing::HttpRequest;
-using sim::testing::SimHarness;
 
-class TruBitSim : public ::testing::Test {
+class TruBitSim : public sim::testing::SimulatorFixture<TruBitProvider, TruBitAccount> {
  protected:
-  TruBitSim() {
-    provider = std::make_shared<TruBitProvider>(account);
-    provider->set_clock(clock.hook());
-    simulator = &harness.start(provider);
-  }
+  TruBitSim() : SimulatorFixture(demo_trubit_account()) {}
 
-  HttpReply call(const HttpRequest& request) const {
-    auto reply = exchange(simulator->port(), request);
-    if (!reply) throw std::runtime_error("no answer");
-    return *reply;
-  }
   static std::int64_t code(const HttpReply& reply) { return reply.json().at("code").as_int64(); }
 
   std::string token() const {
     const auto reply = call(sim::testing::trubit_token_request(account.api_key, account.api_secret, clock.millis()));
     return std::string(reply.json().at("data").at("token").as_string());
   }
-
-  FakeClock clock{std::chrono::sys_seconds(1'750'000'000s)};
-  TruBitAccount account = demo_trubit_account();
-  SimHarness harness;
-  std::shared_ptr<TruBitProvider> provider;
-  Simulator* simulator = nullptr;
 };
 
 TEST_F(TruBitSim, SignedTokenRequestIssuesATokenWithMillisecondExpireTime) {
