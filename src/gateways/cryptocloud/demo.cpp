@@ -1,5 +1,6 @@
-// The CryptoCloud shop behind `coinfan --demo` and the benchmarks: float amounts as Python
-// writes them ("10.0", "0.1", "1e-08"), a zero balance and a long-lived API key.
+// The CryptoCloud shop behind `coinfan --demo` and the benchmarks: amounts in the notation
+// Python's JSON encoder writes ("10.0", "0.1", "1e-08"; coinfan keeps them as exact decimal
+// text), a zero balance and a long-lived API key.
 // Credentials are fixed demo values, so a demo configuration is reproducible.
 
 #include "gateways/cryptocloud/simulator.hpp"
