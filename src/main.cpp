@@ -120,5 +120,7 @@ int main(int argc, char** argv) {
   }
 
   coinfan::log::init(config.log.level, config.log.format);
-  return coinfan::app::run_service(config, {.demo = demo});
+  std::string demo_write_key;
+  if (const char* key = std::getenv("COINFAN_DEMO_WRITE_KEY"); demo && key != nullptr) demo_write_key = key;
+  return coinfan::app::run_service(config, {.demo = demo, .demo_write_key = demo_write_key});
 }

@@ -113,12 +113,18 @@ CacheDecision ViewCachePolicy::decide(const std::string& key, std::optional<Mill
 }
 
 void ViewCachePolicy::settle(const std::string& key, const FlightPlan& flight, AssembledPtr assembled) {
+  if (flight.id < first_valid_flight_) return;
   Entry& entry = entries_.try_emplace(key).first->second;
   if (entry.flight && entry.flight->id == flight.id) entry.flight.reset();
   if (!assembled || !assembled->cacheable) return;
   const bool default_bound = flight.bound.fallback && *flight.bound.fallback >= SteadyDuration(cache_.stale);
   if (!assembled->answer.ok() && !default_bound) return;
   if (!entry.current || assembled->contacted_at >= entry.current->contacted_at) entry.current = std::move(assembled);
+}
+
+void ViewCachePolicy::invalidate() {
+  entries_.clear();
+  first_valid_flight_ = next_flight_;
 }
 
 ViewCacheStats ViewCachePolicy::stats() const {

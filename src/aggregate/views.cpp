@@ -41,6 +41,7 @@ template <typename T>
 struct Slot {
   CallOutcomePtr<T> last_good;
   std::shared_ptr<GatewayCall<T>> in_flight;
+  std::uint64_t generation = 0;  // bumped by invalidation: older calls' answers are not kept
 
   SlotState state() const {
     SlotState out;
@@ -197,12 +198,13 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
 
   // A finished call updates the gateway's slot and health before any waiter resumes.
   template <typename T>
-  void record(std::size_t index, const GatewayCall<T>* call, const CallOutcomePtr<T>& outcome) {
+  void record(std::size_t index, const GatewayCall<T>* call, std::uint64_t generation, const CallOutcomePtr<T>& outcome) {
     const TimePointMs now = system_now();
     std::lock_guard lock(store_mutex);
     auto& slot = slots_of<T>()[index];
     if (slot.in_flight.get() == call) slot.in_flight.reset();
-    if (outcome->value && (!slot.last_good || outcome->completed_at >= slot.last_good->completed_at)) {
+    if (outcome->value && slot.generation == generation &&
+        (!slot.last_good || outcome->completed_at >= slot.last_good->completed_at)) {
       slot.last_good = outcome;
     }
     health.record(index, outcome->error, outcome->latency, now);
@@ -259,6 +261,7 @@ asio::awaitable<std::vector<Fetch<T>>> fan_out(std::shared_ptr<Impl> self, std::
   std::vector<Fetch<T>> fetches(selection.size());
   std::vector<std::shared_ptr<GatewayCall<T>>> calls(selection.size());
   std::vector<std::size_t> to_start;
+  std::vector<std::uint64_t> generations(selection.size());
   {
     std::lock_guard lock(self->store_mutex);
     auto& slots = self->template slots_of<T>();
@@ -280,6 +283,7 @@ asio::awaitable<std::vector<Fetch<T>>> fan_out(std::shared_ptr<Impl> self, std::
           slot.in_flight = std::make_shared<GatewayCall<T>>(
               self->executor, CallDeadline::after(self->gateways[index].timeout), self->clock.steady);
           calls[i] = slot.in_flight;
+          generations[i] = slot.generation;
           to_start.push_back(i);
           break;
       }
@@ -288,8 +292,9 @@ asio::awaitable<std::vector<Fetch<T>>> fan_out(std::shared_ptr<Impl> self, std::
   for (const std::size_t i : to_start) {
     const std::size_t index = selection[i];
     calls[i]->start([call, gateway = self->gateways[index].gateway] { return ((*gateway).*call)(); },
-                    [weak = std::weak_ptr<Impl>(self), index](const GatewayCall<T>& done, const CallOutcomePtr<T>& outcome) {
-                      if (auto impl = weak.lock()) impl->template record<T>(index, &done, outcome);
+                    [weak = std::weak_ptr<Impl>(self), index, generation = generations[i]](
+                        const GatewayCall<T>& done, const CallOutcomePtr<T>& outcome) {
+                      if (auto impl = weak.lock()) impl->template record<T>(index, &done, generation, outcome);
                     });
   }
   auto waiting = await_every(calls);
@@ -479,6 +484,20 @@ asio::awaitable<ViewAnswer> Views::get(ViewKind kind, ViewQuery query) {
 }
 
 ViewAnswer Views::gateways() const { return impl_->gateway_health_answer(); }
+
+void Views::invalidate_balances(std::string_view gateway_id) {
+  const auto it = std::find(impl_->ids.begin(), impl_->ids.end(), gateway_id);
+  if (it == impl_->ids.end()) return;
+  {
+    std::lock_guard lock(impl_->store_mutex);
+    auto& slot = impl_->slots_of<BalanceSnapshot>()[static_cast<std::size_t>(it - impl_->ids.begin())];
+    slot.last_good.reset();
+    slot.in_flight.reset();
+    ++slot.generation;
+  }
+  std::lock_guard lock(impl_->cache_mutex);
+  impl_->policy.invalidate();
+}
 
 const std::vector<std::string>& Views::gateway_ids() const { return impl_->ids; }
 

@@ -1,5 +1,7 @@
 #include "api/responses.hpp"
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <string>
@@ -79,6 +81,99 @@ http::Response to_response(const records::RecordsAnswer& answer) {
     case RecordsError::internal: break;
   }
   return http::problem(500, "internal", answer.detail);
+}
+
+namespace {
+
+using writes::WriteError;
+
+// What the caller can do about a provider's refusal: its own mistake (4xx), or the provider's
+// or the merchant account's (502). Codes from CCPayment's error list.
+std::pair<unsigned, std::string_view> refusal_status(const Error& error) {
+  if (error.code == ErrorCode::rate_limited) return {503, "rate_limited"};
+  const std::string& code = error.provider_code;
+  if (code == "14000") return {422, "insufficient_balance"};
+  const bool caller_mistake = code == "11000" || code == "11015" || code.starts_with("130") || code.starts_with("140");
+  if (caller_mistake) return {422, "provider_rejected"};
+  return {502, "provider_error"};
+}
+
+std::pair<unsigned, std::string_view> write_status(const writes::WriteAnswer& answer) {
+  switch (*answer.error) {
+    case WriteError::unknown_gateway: return {404, "unknown_gateway"};
+    case WriteError::unsupported: return {404, "unsupported_operation"};
+    case WriteError::invalid: return {422, "validation_failed"};
+    case WriteError::catalogue_unavailable: return {502, "catalogue_unavailable"};
+    case WriteError::conflict: return {409, "order_conflict"};
+    case WriteError::not_sent:
+      if (answer.gateway_error && answer.gateway_error->code == ErrorCode::circuit_open) return {503, "circuit_open"};
+      if (answer.gateway_error && answer.gateway_error->code == ErrorCode::rate_limited) return {503, "rate_limited"};
+      return {503, "not_sent"};
+    case WriteError::refused:
+      if (answer.gateway_error) return refusal_status(*answer.gateway_error);
+      return {502, "provider_error"};
+    case WriteError::not_executed: return {502, "not_executed"};
+    case WriteError::outcome_unknown: return {502, "outcome_unknown"};
+    case WriteError::failed: return {502, "upstream_failed"};
+  }
+  return {500, "internal"};
+}
+
+json::array errors_json(const writes::FieldErrors& errors) {
+  json::array out;
+  for (const auto& error : errors) out.push_back(json::object{{"field", error.field}, {"reason", error.reason}});
+  return out;
+}
+
+}  // namespace
+
+http::Response invalid_fields(const writes::FieldErrors& errors, bool malformed) {
+  const unsigned status = malformed ? 400 : 422;
+  std::string detail = malformed ? "the body must be a JSON object" : "the request has invalid fields: ";
+  if (malformed && !errors.empty()) detail = errors.front().reason;
+  if (!malformed) {
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+      detail += (i ? "; " : "") + (errors[i].field.empty() ? std::string("body") : errors[i].field) + " " + errors[i].reason;
+    }
+  }
+  auto out = problem_object(status, malformed ? "invalid_json" : "validation_failed", detail);
+  out["errors"] = errors_json(errors);
+  out["executed"] = false;
+  return problem_response(status, json::serialize(out));
+}
+
+http::Response to_response(const writes::WriteAnswer& answer, std::string_view collection) {
+  if (answer.ok()) {
+    const bool record = !answer.record_id.empty();
+    unsigned status = answer.created ? 201 : 200;
+    if (!record && collection == "rescan") status = 202;
+    auto response = http::json_response(status, answer.body);
+    if (record) {
+      response.set_header("Location", "/v1/gateways/" + answer.gateway + "/" + std::string(collection) + "/" + answer.record_id);
+    }
+    if (answer.replayed) response.set_header("Idempotent-Replayed", "true");
+    return response;
+  }
+  if (*answer.error == WriteError::invalid) return invalid_fields(answer.field_errors, false);
+  const auto [status, code] = write_status(answer);
+  auto out = problem_object(status, code, answer.detail);
+  out["gateway"] = answer.gateway;
+  if (!answer.order_id.empty()) out["order_id"] = answer.order_id;
+  // Only an unknown outcome (or a failed rescan, which is safe to repeat) leaves open whether
+  // the provider acted.
+  if (*answer.error == WriteError::outcome_unknown || *answer.error == WriteError::failed) {
+    out["executed"] = nullptr;
+  } else {
+    out["executed"] = false;
+  }
+  if (answer.gateway_error) {
+    out["gateway_code"] = to_string(answer.gateway_error->code);
+    if (!answer.gateway_error->provider_code.empty()) out["provider_code"] = answer.gateway_error->provider_code;
+    if (!answer.gateway_error->provider_message.empty()) out["provider_message"] = answer.gateway_error->provider_message;
+  }
+  auto response = problem_response(status, json::serialize(out));
+  if (status == 503) response.set_header("Retry-After", "1");
+  return response;
 }
 
 }  // namespace coinfan::api

@@ -7,6 +7,7 @@
 #include "coinfan/aggregate/answer.hpp"
 #include "coinfan/http/message.hpp"
 #include "coinfan/records/service.hpp"
+#include "coinfan/writes/service.hpp"
 
 namespace coinfan::api {
 
@@ -27,5 +28,16 @@ http::Response to_response(const aggregate::ViewAnswer& answer);
 // not_found -> 404; no_gateway_answered -> 502 listing every gateway; gateway_failed -> 400
 // when the gateway said the input is invalid, else 502, with the gateway's code as `code`.
 http::Response to_response(const records::RecordsAnswer& answer);
+
+// A write: 201 with the record and Location (`collection` is "transfers" or "swaps"), 200 with
+// Idempotent-Replayed: true for a replay, 200 for a quote, 202 for a rescan. Problems carry
+// `executed` (false when nothing was carried out, null when nobody knows yet), `order_id`,
+// `gateway`, the provider's code and message, and `errors[]` for invalid fields; see
+// openapi/openapi.yaml for the status of each code.
+http::Response to_response(const writes::WriteAnswer& answer, std::string_view collection);
+
+// 422 validation_failed (or 400 invalid_json for a body that is not a JSON object) listing
+// every bad field.
+http::Response invalid_fields(const writes::FieldErrors& errors, bool malformed);
 
 }  // namespace coinfan::api

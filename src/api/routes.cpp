@@ -3,14 +3,17 @@
 #include <utility>
 
 #include "api/record_routes.hpp"
+#include "api/write_routes.hpp"
 #include "api/view_routes.hpp"
 
 namespace coinfan::api {
 
 void add_api_routes(http::Router& router, std::shared_ptr<aggregate::Views> views,
-                    std::shared_ptr<records::RecordsService> records) {
+                    std::shared_ptr<records::RecordsService> records,
+                    std::shared_ptr<writes::WriteService> writes) {
   add_view_routes(router, std::move(views));
   add_record_routes(router, std::move(records));
+  add_write_routes(router, std::move(writes));
 }
 
 }  // namespace coinfan::api

@@ -36,7 +36,8 @@ std::string gateway_label(const gateways::Gateway& gateway) { return "gateway=\"
 }  // namespace
 
 std::string render_metrics(const http::ServerStats& server,
-                           const std::vector<std::shared_ptr<gateways::Gateway>>& gateways) {
+                           const std::vector<std::shared_ptr<gateways::Gateway>>& gateways,
+                           const writes::WriteCounts& writes) {
   std::string out;
   out.reserve(4096);
   family(out, "coinfan_http_requests_total", "counter", "HTTP requests answered.");
@@ -100,6 +101,14 @@ std::string render_metrics(const http::ServerStats& server,
     out += "coinfan_upstream_latency_seconds_sum{" + label + "} " + std::to_string(s.latency_sum_us / 1000000) + "." +
            std::to_string(1000000 + s.latency_sum_us % 1000000).substr(1) + "\n";
     sample(out, "coinfan_upstream_latency_seconds_count", label, s.latency_count);
+  }
+
+  // Operations and outcomes are fixed words (writes/service.hpp): no escaping needed either.
+  family(out, "coinfan_writes_total", "counter", "Write requests by gateway, operation and outcome.");
+  for (const auto& [key, count] : writes) {
+    const auto& [gateway, operation, outcome] = key;
+    sample(out, "coinfan_writes_total",
+           "gateway=\"" + gateway + "\",operation=\"" + operation + "\",outcome=\"" + outcome + "\"", count);
   }
   return out;
 }

@@ -7,10 +7,12 @@
 
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/http/server.hpp"
+#include "coinfan/writes/service.hpp"
 
 namespace coinfan::app {
 
 std::string render_metrics(const http::ServerStats& server,
-                           const std::vector<std::shared_ptr<gateways::Gateway>>& gateways);
+                           const std::vector<std::shared_ptr<gateways::Gateway>>& gateways,
+                           const writes::WriteCounts& writes = {});
 
 }  // namespace coinfan::app

@@ -6,7 +6,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -19,7 +21,9 @@
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/http/auth.hpp"
 #include "coinfan/http/server.hpp"
+#include "coinfan/core/hash.hpp"
 #include "coinfan/sim/simulator.hpp"
+#include "coinfan/writes/service.hpp"
 
 namespace coinfan::app {
 namespace asio = boost::asio;
@@ -40,6 +44,27 @@ http::ServerOptions server_options(const config::ServerConfig& server) {
   }
   options.cors_allowed_origins = server.cors_allowed_origins;
   return options;
+}
+
+// --demo: a key with scope write, so a newcomer can make a transfer and a swap (reads stay open
+// when no key was configured). Printed on stderr, never logged.
+bool add_demo_write_key(config::Config& config, std::string key) {
+  for (const auto& configured : config.api_keys) {
+    if (std::find(configured.scopes.begin(), configured.scopes.end(), "write") != configured.scopes.end()) return false;
+  }
+  if (key.empty()) {
+    auto bytes = hash::random_bytes(16);
+    if (!bytes) return false;
+    key = "demo-" + hash::to_hex_lower({reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()});
+  }
+  auto digest = hash::sha256_hex(key);
+  if (!digest) return false;
+  const bool open_reads = config.api_keys.empty();
+  config.api_keys.push_back(config::ApiKey{"demo", *digest, {"read", "write"}});
+  std::fprintf(stderr, "coinfan demo: write key %s (send it as Authorization: Bearer <key> with POST /v1/...)\n",
+               key.c_str());
+  std::fflush(stderr);
+  return open_reads;
 }
 
 asio::awaitable<void> warm_up(std::shared_ptr<aggregate::Views> views) {
@@ -84,21 +109,29 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
     gateways.push_back(std::move(*gateway));
   }
 
+  const bool open_reads = options.demo && add_demo_write_key(config, options.demo_write_key);
   auto router = std::make_shared<http::Router>();
   http::Server server(io, server_options(config.server), router);
-  const http::ApiKeyAuth auth(config.api_keys);
+  const http::ApiKeyAuth auth(config.api_keys, open_reads);
   add_operational_routes(*router, server);
   auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
-  api::add_api_routes(*router, views, records::make_records_service(gateways, io.get_executor(), record_options));
+  writes::WriteOptions write_options;
+  // A write that went through changes that gateway's balances: the next read fetches them.
+  write_options.on_executed = [weak = std::weak_ptr<aggregate::Views>(views)](const std::string& gateway_id) {
+    if (auto alive = weak.lock()) alive->invalidate_balances(gateway_id);
+  };
+  auto writes = writes::make_write_service(gateways, io.get_executor(), std::move(write_options));
+  api::add_api_routes(*router, views, records::make_records_service(gateways, io.get_executor(), record_options),
+                      writes);
   // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
   router->wrap("/v1/", [&auth](const std::string& method, http::Handler handler) {
     const bool read = method == "GET" || method == "HEAD";
     return auth.protect(read ? http::Scope::read : http::Scope::write, std::move(handler));
   });
-  router->add("GET", "/metrics", http::sync_handler([&server, gateways](const http::Request&) {
+  router->add("GET", "/metrics", http::sync_handler([&server, gateways, writes](const http::Request&) {
                 http::Response response;
                 response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                response.body = render_metrics(server.stats(), gateways);
+                response.body = render_metrics(server.stats(), gateways, writes->counts());
                 return response;
               }));
 

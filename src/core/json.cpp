@@ -71,8 +71,15 @@ class ExactHandler {
     buffer_.clear();
     return attach(json::value(u), ec);
   }
-  // The double is discarded: its source text is the exact value.
+  explicit ExactHandler(InexactNumbers inexact) : inexact_(inexact) {}
+
+  // The double is discarded: its source text is the exact value (or, flagged, only the kind
+  // of the value tells that a number was there).
   bool on_double(double, json::string_view part, json::error_code& ec) {
+    if (inexact_ == InexactNumbers::flagged) {
+      buffer_.clear();
+      return attach(json::value(0.0), ec);
+    }
     buffer_.append(part.data(), part.size());
     json::value v(json::string_kind);
     v.get_string().assign(buffer_.data(), buffer_.size());
@@ -125,6 +132,7 @@ class ExactHandler {
   std::string buffer_;
   json::value root_;
   bool duplicate_key_ = false;
+  InexactNumbers inexact_;
 };
 
 Error field_error(std::string_view what, std::string_view reason) {
@@ -139,7 +147,7 @@ const json::value* find(const json::object& object, std::string_view key) {
 }  // namespace
 
 Result<json::value> parse_json_exact(std::string_view text, std::size_t max_depth,
-                                     std::size_t max_bytes) {
+                                     std::size_t max_bytes, InexactNumbers inexact) {
   if (text.size() > max_bytes) {
     return make_error(ErrorCode::bad_response,
                       "JSON body of " + std::to_string(text.size()) + " bytes exceeds " +
@@ -148,7 +156,7 @@ Result<json::value> parse_json_exact(std::string_view text, std::size_t max_dept
   try {
     json::parse_options options;
     options.max_depth = max_depth;
-    json::basic_parser<ExactHandler> parser(options);
+    json::basic_parser<ExactHandler> parser(options, inexact);
     json::error_code ec;
     const std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
     if (ec) {

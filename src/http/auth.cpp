@@ -30,23 +30,37 @@ Response unauthorized(std::string_view detail) {
 
 }  // namespace
 
-ApiKeyAuth::ApiKeyAuth(std::vector<config::ApiKey> keys) : keys_(std::move(keys)) {}
+ApiKeyAuth::ApiKeyAuth(std::vector<config::ApiKey> keys, bool open_reads)
+    : keys_(std::move(keys)), open_reads_(open_reads) {}
+
+const config::ApiKey* ApiKeyAuth::match(std::string_view presented) const {
+  auto digest = hash::sha256_hex(presented);
+  if (!digest) return nullptr;
+  const config::ApiKey* found = nullptr;
+  for (const auto& configured : keys_) {
+    // Every configured key is compared, in constant time, so timing says nothing about which.
+    if (hash::constant_time_equal(*digest, configured.sha256_hex) && found == nullptr) found = &configured;
+  }
+  return found;
+}
+
+std::optional<std::string> ApiKeyAuth::key_name(const Request& request) const {
+  const auto key = presented_key(request);
+  if (!key) return std::nullopt;
+  const auto* found = match(*key);
+  if (found == nullptr) return std::nullopt;
+  return found->name;
+}
 
 std::optional<Response> ApiKeyAuth::check(const Request& request, Scope scope) const {
-  if (scope == Scope::read && keys_.empty()) return std::nullopt;
+  if (scope == Scope::read && (keys_.empty() || open_reads_)) return std::nullopt;
   const auto key = presented_key(request);
   if (!key) {
     return unauthorized(scope == Scope::write && keys_.empty()
                             ? "writes need an API key with scope write, and none is configured"
                             : "an API key is required (Authorization: Bearer <key> or X-Api-Key)");
   }
-  auto digest = hash::sha256_hex(*key);
-  if (!digest) return problem(500, "internal", "cannot hash the API key");
-  const config::ApiKey* match = nullptr;
-  for (const auto& configured : keys_) {
-    // Every configured key is compared, in constant time, so timing says nothing about which.
-    if (hash::constant_time_equal(*digest, configured.sha256_hex) && match == nullptr) match = &configured;
-  }
+  const config::ApiKey* match = this->match(*key);
   if (match == nullptr) return unauthorized("the API key is not valid");
   const std::string_view needed = scope == Scope::write ? "write" : "read";
   if (std::find(match->scopes.begin(), match->scopes.end(), needed) == match->scopes.end()) {
@@ -60,6 +74,12 @@ namespace {
 boost::asio::awaitable<Response> guarded(std::shared_ptr<const ApiKeyAuth> auth, Scope scope,
                                          std::shared_ptr<const Handler> handler, const Request& request) {
   if (auto refusal = auth->check(request, scope)) co_return std::move(*refusal);
+  if (scope == Scope::write) {
+    // Writes are rare and audited by key name: a copy of the request carries it.
+    Request named = request;
+    named.api_key_name = auth->key_name(request).value_or("");
+    co_return co_await (*handler)(named);
+  }
   co_return co_await (*handler)(request);
 }
 }  // namespace

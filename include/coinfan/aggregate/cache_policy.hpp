@@ -124,6 +124,11 @@ class ViewCachePolicy {
   // stricter bound than the default (a max_age request's 502 must not hide data others may see).
   void settle(const std::string& key, const FlightPlan& flight, AssembledPtr assembled);
 
+  // Forgets every stored answer and stops sharing the fan-outs in flight: what they carry may
+  // predate a change upstream (a write went through). Their waiters still get their answers,
+  // and none of them is stored when it settles.
+  void invalidate();
+
   ViewCacheStats stats() const;
   const config::CacheConfig& config() const noexcept { return cache_; }
 
@@ -144,6 +149,7 @@ class ViewCachePolicy {
   std::unordered_map<std::string, Entry> entries_;
   ViewCacheStats stats_;
   FlightId next_flight_ = 1;
+  FlightId first_valid_flight_ = 1;  // older fan-outs started before the last invalidate()
 };
 
 }  // namespace coinfan::aggregate

@@ -68,6 +68,10 @@ class Views {
   // the views have seen them (GET /v1/gateways). Rendered on each call (small, always current).
   ViewAnswer gateways() const;
 
+  // After a write went through on `gateway_id`: its balances are fetched anew by the next
+  // request (no stored answer, last good balance or call already in flight is used for it).
+  void invalidate_balances(std::string_view gateway_id);
+
   const std::vector<std::string>& gateway_ids() const;
   ViewCacheStats cache_stats() const;
 

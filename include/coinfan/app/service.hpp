@@ -1,4 +1,6 @@
 #pragma once
+
+#include <string>
 // The running service: I/O threads, the HTTP server with its routes, signals and draining.
 
 #include "coinfan/config/config.hpp"
@@ -7,6 +9,9 @@ namespace coinfan::app {
 
 struct ServiceOptions {
   bool demo = false;
+  // --demo without a configured write key: the key of the demo's write scope (empty: a random
+  // one). Printed on stderr at start-up, never logged.
+  std::string demo_write_key;
 };
 
 // Runs until SIGTERM/SIGINT and a drain; returns the process exit code.

@@ -19,13 +19,20 @@ namespace coinfan {
 inline constexpr std::size_t default_max_json_depth = 64;
 inline constexpr std::size_t default_max_json_bytes = 16 * 1024 * 1024;
 
-// Integers that fit int64 (or uint64 when positive) stay integers; every number with a
-// fraction, an exponent or out of 64-bit range becomes a string holding its source text
-// ("10.0" stays "10.0"). Duplicate object keys, malformed or truncated input, trailing data,
-// nesting deeper than max_depth and input over max_bytes -> bad_response with a short detail.
+// What becomes of a number with a fraction, an exponent or out of 64-bit range.
+enum class InexactNumbers {
+  as_text,  // a string holding its source text ("10.0" stays "10.0"): provider responses
+  flagged,  // a double-kind value whose value must never be read: caller bodies, where such a
+            // number is an error to report by its kind (an amount must be a JSON string)
+};
+
+// Integers that fit int64 (or uint64 when positive) stay integers; other numbers as `inexact`
+// says. Duplicate object keys, malformed or truncated input, trailing data, nesting deeper
+// than max_depth and input over max_bytes -> bad_response with a short detail.
 Result<boost::json::value> parse_json_exact(std::string_view text,
                                             std::size_t max_depth = default_max_json_depth,
-                                            std::size_t max_bytes = default_max_json_bytes);
+                                            std::size_t max_bytes = default_max_json_bytes,
+                                            InexactNumbers inexact = InexactNumbers::as_text);
 
 // A Decimal from a JSON string ("12.5"), an integer, or a preserved number text. Missing
 // key, null, bool, object, array, a binary double (not produced by parse_json_exact) or bad

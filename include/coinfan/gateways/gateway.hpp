@@ -102,8 +102,9 @@ class RecordSource {
 class MoneyMover {
  public:
   virtual ~MoneyMover() = default;
-  // Writes are sent once. After a timeout the outcome is resolved by looking the order id up;
-  // the record is returned when the provider has it.
+  // Writes are sent once and never retried here; a failure comes back as it is (a lost answer
+  // included: writes::WriteService resolves it by looking the order id up). After a success
+  // the record is read back; when only that read fails, what is known of it is returned.
   virtual boost::asio::awaitable<Result<TransferRecord>> transfer(TransferInput input) = 0;
   virtual boost::asio::awaitable<Result<SwapQuote>> quote(QuoteInput input) = 0;
   virtual boost::asio::awaitable<Result<SwapRecord>> swap(SwapInput input) = 0;

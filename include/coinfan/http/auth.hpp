@@ -15,15 +15,21 @@ enum class Scope { read, write };
 
 class ApiKeyAuth {
  public:
-  explicit ApiKeyAuth(std::vector<config::ApiKey> keys);
+  // `open_reads`: reads need no key even when keys are configured (the demo's write key).
+  explicit ApiKeyAuth(std::vector<config::ApiKey> keys, bool open_reads = false);
 
   // nullopt when the request may proceed; otherwise the 401/403 problem to answer.
   std::optional<Response> check(const Request& request, Scope scope) const;
-  // The handler, behind check().
+  // The configured name of the key the request presents, when it is a valid one.
+  std::optional<std::string> key_name(const Request& request) const;
+  // The handler, behind check(). A write's handler sees the key's name in api_key_name.
   Handler protect(Scope scope, Handler handler) const;
 
  private:
+  const config::ApiKey* match(std::string_view presented) const;
+
   std::vector<config::ApiKey> keys_;
+  bool open_reads_ = false;
 };
 
 }  // namespace coinfan::http

@@ -28,6 +28,7 @@ struct Request {
   std::map<std::string, std::string, std::less<>> path_params;
   std::string request_id;
   std::string client_address;
+  std::string api_key_name;  // the configured name of the API key a write was made with
 
   std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
 };

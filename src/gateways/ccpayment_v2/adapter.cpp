@@ -1,6 +1,6 @@
 // CCPayment API v2: balances, coins, USDT prices, transfer and swap records, and the
-// money-moving calls. Every call is a signed POST; writes are sent once and, when their outcome
-// is unknown (timeout, broken connection), resolved by looking the order id up.
+// money-moving calls. Every call is a signed POST; a write is sent once and its failure
+// returned as it is: learning the outcome of a lost answer is writes::WriteService's job.
 
 #include <mutex>
 #include <optional>
@@ -24,11 +24,6 @@ constexpr std::string_view not_found_code = "11003";
 std::optional<std::string> page_cursor(std::string next_id) {
   if (next_id.empty()) return std::nullopt;
   return next_id;
-}
-
-bool outcome_unknown(const Error& error) {
-  return error.code == ErrorCode::timeout || error.code == ErrorCode::unreachable ||
-         error.code == ErrorCode::cancelled || error.code == ErrorCode::bad_response;
 }
 
 Error as_not_found(Error error, std::string_view what) {
@@ -139,10 +134,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
                                 input.remark};
     auto sent = co_await call<v2::TransferResult>(v2::build_user_transfer(credentials_, unix_seconds(), request),
                                                   [](std::string_view body) { return v2::parse_user_transfer(body); });
-    if (!sent) {
-      if (!outcome_unknown(sent.error())) co_return std::move(sent).error();
-      co_return co_await resolve_transfer(input.order_id, std::move(sent).error());
-    }
+    if (!sent) co_return std::move(sent).error();
     auto record = co_await transfer_record(sent->record_id, std::nullopt);
     if (record) co_return record;
     // The transfer happened; only the read-back failed. Report what is known.
@@ -171,12 +163,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
                             input.coin_id_out, input.extra_fee_rate, input.amount_out_minimum};
     auto sent = co_await call<v2::SwapResult>(v2::build_user_swap(credentials_, unix_seconds(), request),
                                               [](std::string_view body) { return v2::parse_user_swap(body); });
-    if (!sent) {
-      if (!outcome_unknown(sent.error())) co_return std::move(sent).error();
-      auto found = co_await swap_record(std::nullopt, input.order_id);
-      if (found) co_return found;
-      co_return unresolved(std::move(sent).error(), found.error(), input.order_id);
-    }
+    if (!sent) co_return std::move(sent).error();
     auto record = co_await swap_record(sent->record_id, std::nullopt);
     if (record) co_return record;
     SwapRecord known;
@@ -206,23 +193,6 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   }
 
  private:
-  boost::asio::awaitable<Result<TransferRecord>> resolve_transfer(std::string order_id, Error send_error) {
-    auto found = co_await transfer_record(std::nullopt, order_id);
-    if (found) co_return found;
-    co_return unresolved(std::move(send_error), found.error(), order_id);
-  }
-
-  static Error unresolved(Error send_error, const Error& lookup_error, const std::string& order_id) {
-    if (lookup_error.code == ErrorCode::not_found) {
-      send_error.detail += "; no record with order id " + order_id +
-                           " exists, so nothing was executed; repeating with the same order id is safe";
-    } else {
-      send_error.detail += "; the outcome is unknown (the order id lookup failed: " +
-                           std::string(to_string(lookup_error.code)) + "); look order id " + order_id + " up later";
-    }
-    return send_error;
-  }
-
   boost::asio::awaitable<Result<v2::CoinSymbols>> coin_symbols() {
     {
       std::lock_guard lock(mutex_);

@@ -146,6 +146,11 @@ Result<std::monostate> validate_order_id(std::string_view field, std::string_vie
   return std::monostate{};
 }
 
+Result<std::monostate> validate_fee_rate(std::string_view field, std::string_view rate) {
+  if (auto error = check_fee_rate(field, rate)) return std::move(*error);
+  return std::monostate{};
+}
+
 Result<std::monostate> validate(const TransferRequest& request) {
   if (auto status = validate_user_id("fromUserId", request.from_user_id); !status) return status;
   if (auto status = validate_user_id("toUserId", request.to_user_id); !status) return status;

@@ -96,6 +96,8 @@ struct RescanRequest {
 
 Result<std::monostate> validate_user_id(std::string_view field, std::string_view user_id);
 Result<std::monostate> validate_order_id(std::string_view field, std::string_view order_id);
+// A fee rate: a plain decimal below 1 ("0.01" is a 1 % fee).
+Result<std::monostate> validate_fee_rate(std::string_view field, std::string_view rate);
 Result<std::monostate> validate(const TransferRequest& request);
 Result<std::monostate> validate(const SwapQuoteRequest& request);
 Result<std::monostate> validate(const SwapRequest& request);
