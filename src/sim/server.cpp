@@ -117,7 +117,8 @@ struct FaultPlan {
   std::size_t chunk_bytes = 8;
 };
 
-bool fault_matches(const Fault& fault, std::string_view path) {
+bool fault_matches(const Fault& fault, std::string_view path, std::string_view body) {
+  if (!fault.body_contains.empty() && body.find(fault.body_contains) == std::string_view::npos) return false;
   if (fault.path.empty()) return true;
   if (fault.path.front() == '/') return fault.path == path;
   const auto slash = path.rfind('/');
@@ -238,13 +239,13 @@ struct Simulator::Impl : std::enable_shared_from_this<Simulator::Impl> {
   }
 
   // Counts the request and takes the faults that apply to it.
-  FaultPlan admit(const std::string& path) {
+  FaultPlan admit(const std::string& path, std::string_view body) {
     std::lock_guard lock(mutex);
     ++total;
     ++counts[path];
     FaultPlan plan;
     for (auto it = faults.begin(); it != faults.end();) {
-      if (!fault_matches(*it, path)) {
+      if (!fault_matches(*it, path, body)) {
         ++it;
         continue;
       }
@@ -388,7 +389,7 @@ asio::awaitable<void> Simulator::Impl::serve_requests(Impl& self, Connection& co
     request.body = std::move(message.body());
     const bool keep_alive = message.keep_alive();
 
-    const FaultPlan plan = self.admit(request.path);
+    const FaultPlan plan = self.admit(request.path, request.body);
     if (plan.expire_tokens) self.provider->expire_tokens();
     // Faults that act before the provider sees the request.
     if (plan.early_delay.count() > 0) {

@@ -87,9 +87,13 @@ WriteAnswer unsent_answer(SendFailure failure, std::string_view what, Error erro
 template <typename Record>
 asio::awaitable<Result<Record>> lookup(std::shared_ptr<gateways::Gateway> gateway, std::string order_id) {
   if constexpr (std::is_same_v<Record, TransferRecord>) {
-    co_return co_await gateway->records()->transfer_record(std::nullopt, std::move(order_id));
+    std::optional<std::string> by_order(std::move(order_id));
+    auto looking = gateway->records()->transfer_record(std::nullopt, std::move(by_order));
+    co_return co_await std::move(looking);
   } else {
-    co_return co_await gateway->records()->swap_record(std::nullopt, std::move(order_id));
+    std::optional<std::string> by_order(std::move(order_id));
+    auto looking = gateway->records()->swap_record(std::nullopt, std::move(by_order));
+    co_return co_await std::move(looking);
   }
 }
 
@@ -182,7 +186,8 @@ asio::awaitable<Result<std::vector<Coin>>> catalogue(ImplPtr self, std::shared_p
       kept = it->second.coins;
     }
   }
-  auto coins = co_await gateway->coins();
+  auto fetching = gateway->coins();
+  auto coins = co_await std::move(fetching);
   if (!coins) {
     if (kept) co_return std::move(*kept);
     co_return std::move(coins).error();
@@ -240,7 +245,8 @@ asio::awaitable<Resolved<Record>> resolve(ImplPtr self, std::shared_ptr<gateways
       timer.expires_after(wait);
       co_await timer.async_wait(asio::use_awaitable);
     }
-    auto found = co_await lookup<Record>(gateway, order_id);
+    auto looking = lookup<Record>(gateway, order_id);
+    auto found = co_await std::move(looking);
     LookupOutcome outcome = LookupOutcome::failed;
     if (found) {
       outcome = same_request(intent, *found) ? LookupOutcome::found_same : LookupOutcome::found_different;
@@ -265,9 +271,11 @@ asio::awaitable<WriteAnswer> execute(ImplPtr self, std::shared_ptr<gateways::Gat
                                      Intent intent, std::string_view what) {
   Result<Record> sent = Error{};
   if constexpr (std::is_same_v<Record, TransferRecord>) {
-    sent = co_await gateway->money()->transfer(input);
+    auto sending = gateway->money()->transfer(input);
+    sent = co_await std::move(sending);
   } else {
-    sent = co_await gateway->money()->swap(input);
+    auto sending = gateway->money()->swap(input);
+    sent = co_await std::move(sending);
   }
   WriteAnswer answer;
   if (sent) {
@@ -323,7 +331,8 @@ asio::awaitable<void> run_flight(ImplPtr self, std::shared_ptr<gateways::Gateway
   AnswerPtr answer;
   try {
     auto executing = execute<Record>(self, gateway, std::move(input), std::move(intent), what);
-    answer = std::make_shared<const WriteAnswer>(co_await std::move(executing));
+    WriteAnswer done = co_await std::move(executing);
+    answer = std::make_shared<const WriteAnswer>(std::move(done));
   } catch (const std::exception& e) {
     log::error("write failed", {{"gateway", std::string_view(gateway->id())}, {"error", std::string_view(e.what())}});
     answer = std::make_shared<const WriteAnswer>(error_answer(
@@ -392,7 +401,8 @@ asio::awaitable<WriteAnswer> transfer_answer(ImplPtr self, std::string gateway_i
   auto chosen = target(self, gateway_id, "transfers", true);
   if (auto* rejected = std::get_if<WriteAnswer>(&chosen)) co_return std::move(*rejected);
   auto gateway = std::get<std::shared_ptr<gateways::Gateway>>(std::move(chosen));
-  auto coins = co_await catalogue(self, gateway);
+  auto reading = catalogue(self, gateway);
+  auto coins = co_await std::move(reading);
   if (!coins) {
     co_return gateway_failure(WriteError::catalogue_unavailable,
                               "the coin list could not be read (" + coins.error().detail + "); nothing was sent",
@@ -405,14 +415,16 @@ asio::awaitable<WriteAnswer> transfer_answer(ImplPtr self, std::string gateway_i
   gateways::TransferInput input{body.from_user_id, body.to_user_id, coin->id, body.amount_text, body.order_id,
                                 body.remark};
   TransferIntent intent{body.from_user_id, body.to_user_id, coin->id, body.amount, body.remark.value_or("")};
-  co_return co_await ordered<TransferRecord>(self, gateway, WriteKind::transfer, std::move(input), std::move(intent));
+  auto running = ordered<TransferRecord>(self, gateway, WriteKind::transfer, std::move(input), std::move(intent));
+  co_return co_await std::move(running);
 }
 
 asio::awaitable<WriteAnswer> swap_answer(ImplPtr self, std::string gateway_id, SwapBody body, Facts& facts) {
   auto chosen = target(self, gateway_id, "swaps", true);
   if (auto* rejected = std::get_if<WriteAnswer>(&chosen)) co_return std::move(*rejected);
   auto gateway = std::get<std::shared_ptr<gateways::Gateway>>(std::move(chosen));
-  auto coins = co_await catalogue(self, gateway);
+  auto reading = catalogue(self, gateway);
+  auto coins = co_await std::move(reading);
   if (!coins) {
     co_return gateway_failure(WriteError::catalogue_unavailable,
                               "the coin list could not be read (" + coins.error().detail + "); nothing was sent",
@@ -434,14 +446,16 @@ asio::awaitable<WriteAnswer> swap_answer(ImplPtr self, std::string gateway_id, S
                     coin_out->id,
                     body.extra_fee_rate.value_or(""),
                     body.amount_out_minimum.value_or("")};
-  co_return co_await ordered<SwapRecord>(self, gateway, WriteKind::swap, std::move(input), std::move(intent));
+  auto running = ordered<SwapRecord>(self, gateway, WriteKind::swap, std::move(input), std::move(intent));
+  co_return co_await std::move(running);
 }
 
 asio::awaitable<WriteAnswer> quote_answer(ImplPtr self, std::string gateway_id, QuoteBody body, Facts& facts) {
   auto chosen = target(self, gateway_id, "swap quotes", false);
   if (auto* rejected = std::get_if<WriteAnswer>(&chosen)) co_return std::move(*rejected);
   auto gateway = std::get<std::shared_ptr<gateways::Gateway>>(std::move(chosen));
-  auto coins = co_await catalogue(self, gateway);
+  auto reading = catalogue(self, gateway);
+  auto coins = co_await std::move(reading);
   if (!coins) {
     co_return gateway_failure(WriteError::catalogue_unavailable,
                               "the coin list could not be read (" + coins.error().detail + ")", coins.error());
@@ -452,8 +466,10 @@ asio::awaitable<WriteAnswer> quote_answer(ImplPtr self, std::string gateway_id, 
   if (coin_in && coin_out && coin_in->id == coin_out->id) errors.push_back({"coin_id_out", "must differ from the coin in"});
   if (!errors.empty()) co_return invalid_answer(std::move(errors));
   facts.coin = std::to_string(coin_in->id);
-  auto quoted = co_await gateway->money()->quote(
-      gateways::QuoteInput{coin_in->id, body.amount_in_text, coin_out->id, body.extra_fee_rate});
+  // A named input: g++ 12 destroys a temporary inside a co_await expression twice.
+  gateways::QuoteInput input{coin_in->id, body.amount_in_text, coin_out->id, body.extra_fee_rate};
+  auto quoting = gateway->money()->quote(std::move(input));
+  auto quoted = co_await std::move(quoting);
   if (!quoted) {
     const auto failure = classify_send_failure(quoted.error());
     if (failure == SendFailure::refused || failure == SendFailure::not_sent) {
@@ -473,7 +489,9 @@ asio::awaitable<WriteAnswer> rescan_answer(ImplPtr self, std::string gateway_id,
   auto chosen = target(self, gateway_id, "deposit rescans", false);
   if (auto* rejected = std::get_if<WriteAnswer>(&chosen)) co_return std::move(*rejected);
   auto gateway = std::get<std::shared_ptr<gateways::Gateway>>(std::move(chosen));
-  auto done = co_await gateway->money()->rescan(gateways::RescanInput{body.chain, body.to_address, body.memo, body.tx_id});
+  gateways::RescanInput input{body.chain, body.to_address, body.memo, body.tx_id};
+  auto rescanning = gateway->money()->rescan(std::move(input));
+  auto done = co_await std::move(rescanning);
   if (!done) {
     const auto failure = classify_send_failure(done.error());
     if (failure == SendFailure::refused || failure == SendFailure::not_sent) {
@@ -489,10 +507,9 @@ asio::awaitable<WriteAnswer> rescan_answer(ImplPtr self, std::string gateway_id,
   co_return answer;
 }
 
-WriteAnswer labelled(WriteAnswer answer, const std::string& gateway, const std::string& order_id) {
+void label(WriteAnswer& answer, const std::string& gateway, const std::string& order_id) {
   answer.gateway = gateway;
   answer.order_id = order_id;
-  return answer;
 }
 
 }  // namespace
@@ -502,7 +519,8 @@ asio::awaitable<WriteAnswer> WriteService::transfer(std::string gateway, Transfe
   auto self = impl_;
   Facts facts{"transfer", body.order_id, {}, body.amount_text};
   auto running = transfer_answer(self, gateway, std::move(body), facts);
-  WriteAnswer answer = labelled(co_await std::move(running), gateway, facts.order_id);
+  WriteAnswer answer = co_await std::move(running);
+  label(answer, gateway, facts.order_id);
   self->finish(answer, facts, gateway, context, started);
   co_return answer;
 }
@@ -512,7 +530,8 @@ asio::awaitable<WriteAnswer> WriteService::swap(std::string gateway, SwapBody bo
   auto self = impl_;
   Facts facts{"swap", body.order_id, {}, body.amount_in_text};
   auto running = swap_answer(self, gateway, std::move(body), facts);
-  WriteAnswer answer = labelled(co_await std::move(running), gateway, facts.order_id);
+  WriteAnswer answer = co_await std::move(running);
+  label(answer, gateway, facts.order_id);
   self->finish(answer, facts, gateway, context, started);
   co_return answer;
 }
@@ -522,7 +541,8 @@ asio::awaitable<WriteAnswer> WriteService::quote(std::string gateway, QuoteBody 
   auto self = impl_;
   Facts facts{"quote", {}, {}, body.amount_in_text};
   auto running = quote_answer(self, gateway, std::move(body), facts);
-  WriteAnswer answer = labelled(co_await std::move(running), gateway, {});
+  WriteAnswer answer = co_await std::move(running);
+  label(answer, gateway, facts.order_id);
   self->finish(answer, facts, gateway, context, started);
   co_return answer;
 }
@@ -532,7 +552,8 @@ asio::awaitable<WriteAnswer> WriteService::rescan(std::string gateway, RescanBod
   auto self = impl_;
   Facts facts{"rescan", {}, {}, {}};
   auto running = rescan_answer(self, gateway, std::move(body));
-  WriteAnswer answer = labelled(co_await std::move(running), gateway, {});
+  WriteAnswer answer = co_await std::move(running);
+  label(answer, gateway, facts.order_id);
   self->finish(answer, facts, gateway, context, started);
   co_return answer;
 }

@@ -75,6 +75,8 @@ struct Fault {
   std::string path;
   int remaining = -1;  // requests left to apply to; negative: until clear_faults()
   bool act_before_handling = false;  // latency, drop_connection: act before the provider sees it
+  // And only requests whose body contains this text ("" any), e.g. "\"orderId\":\"o-17\"".
+  std::string body_contains;
 
   static Fault latency_of(std::chrono::milliseconds delay);
   static Fault http_status_of(unsigned status);
@@ -93,6 +95,14 @@ struct Fault {
   }
   Fault&& on(std::string request_path) && {
     path = std::move(request_path);
+    return std::move(*this);
+  }
+  Fault& with_body(std::string text) & {
+    body_contains = std::move(text);
+    return *this;
+  }
+  Fault&& with_body(std::string text) && {
+    body_contains = std::move(text);
     return std::move(*this);
   }
   Fault& before_handling() & {

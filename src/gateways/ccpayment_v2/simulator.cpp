@@ -246,6 +246,8 @@ struct CcpaymentV2Provider::State {
   CcpaymentV2Account account;  // coins, settings and balances (in first-seen order)
   Ledger<CcpaymentV2TransferRecord> transfers;
   Ledger<CcpaymentV2SwapRecord> swaps;
+  // userTransfer / userSwap requests that reached the ledger, and orders carried out, per order id.
+  std::unordered_map<std::string, std::uint64_t> submissions, executions;
   std::uint64_t sequence = 0;
   std::uint64_t salt = 0;
 
@@ -612,6 +614,7 @@ Reply Call::user_transfer() {
   const auto amount_text = args_.text("amount");
   const auto order_id = args_.text("orderId");
   const auto remark = args_.text("remark");
+  if (order_id) ++state_.submissions[*order_id];
   if (!args_.ok()) return args_.error_reply();
   for (const auto& problem : {user_id_problem("fromUserId", from), user_id_problem("toUserId", to),
                               order_id_problem("orderId", order_id)}) {
@@ -631,6 +634,7 @@ Reply Call::user_transfer() {
   if (state_.spendable(*from, *coin_id) < *amount) return failure(code_insufficient_balance, "insufficient balance");
   state_.debit(*from, *coin_id, *amount);
   state_.credit(*to, *coin_id, *amount);
+  ++state_.executions[*order_id];
   CcpaymentV2TransferRecord record;
   record.order_id = *order_id;
   record.from_user_id = *from;
@@ -680,6 +684,7 @@ Reply Call::swap(bool execute) {
   const auto user_id = execute ? args_.text("userId") : std::nullopt;
   const auto minimum_text = execute ? args_.text("amountOutMinimum") : std::nullopt;
   if (!args_.ok()) return args_.error_reply();
+  if (execute && order_id) ++state_.submissions[*order_id];
   if (execute) {
     for (const auto& problem : {order_id_problem("orderId", order_id), user_id_problem("userId", user_id)}) {
       if (!problem.empty()) args_.fail(problem);
@@ -707,6 +712,7 @@ Reply Call::swap(bool execute) {
     }
     state_.debit(*user_id, *coin_in, *amount_in);
     state_.credit(*user_id, *coin_out, q->net_amount_out);
+    ++state_.executions[*order_id];
     // The merchant's service fee is the merchant's income.
     if (q->extra_fee.is_positive()) state_.credit(state_.account.app_id, *coin_out, q->extra_fee);
     record_id = state_.add(state_.swaps,
@@ -932,6 +938,18 @@ CcpaymentV2SeededHistory CcpaymentV2Provider::seed_history(const CcpaymentV2Hist
     }
   }
   return seeded;
+}
+
+std::uint64_t CcpaymentV2Provider::submissions(std::string_view order_id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = state_->submissions.find(std::string(order_id));
+  return it == state_->submissions.end() ? 0 : it->second;
+}
+
+std::uint64_t CcpaymentV2Provider::executions(std::string_view order_id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = state_->executions.find(std::string(order_id));
+  return it == state_->executions.end() ? 0 : it->second;
 }
 
 std::vector<CcpaymentV2TransferRecord> CcpaymentV2Provider::transfer_records() const {

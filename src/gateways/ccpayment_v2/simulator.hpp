@@ -160,6 +160,11 @@ class CcpaymentV2Provider final : public Provider {
   std::string add_swap_record(CcpaymentV2SwapRecord record);
   CcpaymentV2SeededHistory seed_history(const CcpaymentV2HistorySpec& spec);
 
+  // userTransfer / userSwap requests with this orderId that passed the signature checks, and
+  // how many times the order was carried out (a duplicate is refused with 11011: at most once).
+  std::uint64_t submissions(std::string_view order_id) const;
+  std::uint64_t executions(std::string_view order_id) const;
+
   std::vector<CcpaymentV2TransferRecord> transfer_records() const;  // in creation order
   std::vector<CcpaymentV2SwapRecord> swap_records() const;          // in creation order
 

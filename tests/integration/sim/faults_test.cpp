@@ -101,7 +101,7 @@ TEST_F(SimulatorFaults, ProviderErrorUsesEachProvidersOwnShape) {
 
   auto& kuna = harness.start(gateways::kuna::type);
   kuna.inject(Fault::provider_error_of("TOO_MANY_REQUESTS", "Slow down").on("/v2/balance"));
-  kuna.inject(Fault{Fault::Kind::provider_error, 0ms, 429, "", "", 8, "balance", -1});
+  kuna.inject(Fault{Fault::Kind::provider_error, 0ms, 429, "", "", 8, "balance", -1, false, ""});
   reply = exchange(kuna.port(), sim::testing::kuna_balance_request("api-key", "x", "{}"));
   EXPECT_EQ(reply->status, 400u);  // the first matching replacement wins
   EXPECT_EQ(reply->json().at("errors").at(0).at("code").as_string(), "TOO_MANY_REQUESTS");
