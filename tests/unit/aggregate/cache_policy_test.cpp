@@ -239,3 +239,29 @@ TEST(SlotPolicy, FallbackAfterAFailureRespectsTheBound) {
 
 }  // namespace
 }  // namespace coinfan::aggregate
+
+namespace coinfan::aggregate {
+namespace {
+
+TEST(ViewCachePolicy, InvalidateDropsStoredAnswersAndStopsSharingOlderFanOuts) {
+  ViewCachePolicy policy(cache);
+  fill(policy, "k", t0, t0);
+  const auto running = policy.decide("other", std::nullopt, t0);  // a fan-out still in flight
+  ASSERT_EQ(running.action, Action::fan_out);
+  policy.invalidate();
+  // The stored answer is gone: the next request starts a fan-out of its own...
+  EXPECT_FALSE(policy.fresh("k", std::nullopt, t0 + 1ms));
+  EXPECT_EQ(policy.decide("k", std::nullopt, t0 + 1ms).action, Action::fan_out);
+  // ...and does not join the one that began before the invalidation,
+  const auto after = policy.decide("other", std::nullopt, t0 + 1ms);
+  EXPECT_EQ(after.action, Action::fan_out);
+  EXPECT_NE(after.wait_for, running.start->id);
+  // whose answer, when it settles, is not stored either.
+  policy.settle("other", *running.start, answer_at(t0 + 2ms));
+  EXPECT_FALSE(policy.fresh("other", std::nullopt, t0 + 3ms));
+  policy.settle("other", *after.start, answer_at(t0 + 4ms));
+  EXPECT_TRUE(policy.fresh("other", std::nullopt, t0 + 5ms));
+}
+
+}  // namespace
+}  // namespace coinfan::aggregate
