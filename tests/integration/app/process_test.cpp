@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <regex>
+#include <sstream>
 #include <set>
 
 #include "coinfan/core/hash.hpp"
@@ -244,6 +245,75 @@ TEST(CoinfanBinary, DemoRunsFiveSimulatedGateways) {
 
   child.signal(SIGTERM);
   EXPECT_EQ(child.wait(), 0);
+}
+
+std::string post_json(RawConnection& connection, std::string_view target, std::string_view key, std::string_view body) {
+  std::string request = "POST " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
+  if (!key.empty()) request += "Authorization: Bearer " + std::string(key) + "\r\n";
+  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+  connection.send(request);
+  return request;
+}
+
+std::string usdt_of(RawConnection& connection) {
+  connection.send(testing::get_request("/v1/balances?gateway=ccp-main&asset=USDT"));
+  auto answer = connection.read_response();
+  if (!answer) return {};
+  const auto body = boost::json::parse(answer->body()).as_object();
+  return std::string(body.at("balances").as_array().at(0).at("total").as_string());
+}
+
+// --demo: a newcomer makes a transfer and a swap with the printed write key and sees the balance
+// change; each write leaves one audit line, and the key itself is printed once, never logged.
+TEST(CoinfanBinary, DemoTakesWritesWithThePrintedKey) {
+  const std::string key = "demo-key-7f3a9c";
+  ::setenv("COINFAN_DEMO_WRITE_KEY", key.c_str(), 1);
+  ChildProcess child(COINFAN_BINARY, {"--demo", "--port", "0"}, true);
+  ::unsetenv("COINFAN_DEMO_WRITE_KEY");
+  ASSERT_TRUE(child.wait_for_line("write key " + key, std::chrono::seconds(30)));
+  const auto listening = child.wait_for_line("listening", std::chrono::seconds(30));
+  ASSERT_TRUE(listening);
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(*listening, match, std::regex("port=([0-9]+)")));
+  RawConnection connection(static_cast<std::uint16_t>(std::stoi(match[1])));
+  EXPECT_EQ(usdt_of(connection), "15234.56");  // reads stay open without a key
+
+  const std::string merchant = "202403181122334455667788990011223";  // the demo CCPayment v2 App ID
+  const std::string transfer = R"({"from_user_id":")" + merchant +
+                               R"(","to_user_id":"user-alice-1001","asset":"USDT","amount":"10","order_id":"demo-pay-1"})";
+  post_json(connection, "/v1/gateways/ccp-main/transfers", "", transfer);
+  auto anonymous = connection.read_response();
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->result_int(), 401u);
+  post_json(connection, "/v1/gateways/ccp-main/transfers", key, transfer);
+  auto created = connection.read_response();
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->result_int(), 201u) << created->body();
+  EXPECT_EQ(usdt_of(connection), "15224.56");
+
+  post_json(connection, "/v1/gateways/ccp-main/swaps", key,
+            R"({"order_id":"demo-swap-1","user_id":"user-alice-1001","asset_in":"USDT","amount_in":"5","asset_out":"TRX"})");
+  auto swapped = connection.read_response();
+  ASSERT_TRUE(swapped);
+  EXPECT_EQ(swapped->result_int(), 201u) << swapped->body();
+
+  child.signal(SIGTERM);
+  EXPECT_EQ(child.wait(), 0);
+  const auto output = child.read_all();
+  std::size_t audit_lines = 0;
+  std::size_t key_mentions = 0;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(key) != std::string::npos) ++key_mentions;
+    if (line.find(" info write ") == std::string::npos) continue;
+    ++audit_lines;
+    for (const char* field : {"key=demo", "gateway=ccp-main", "order_id=demo-", "outcome=created", "record_id=2026",
+                              "request_id=", "duration_ms="}) {
+      EXPECT_NE(line.find(field), std::string::npos) << field << " in " << line;
+    }
+  }
+  EXPECT_EQ(audit_lines, 2u) << output;  // the anonymous attempt was refused before the write service
+  EXPECT_EQ(key_mentions, 1u) << output;
 }
 
 }  // namespace
