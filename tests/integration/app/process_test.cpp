@@ -297,6 +297,14 @@ TEST(CoinfanBinary, DemoTakesWritesWithThePrintedKey) {
   ASSERT_TRUE(swapped);
   EXPECT_EQ(swapped->result_int(), 201u) << swapped->body();
 
+  connection.send(testing::get_request("/metrics"));
+  auto metrics = connection.read_response();
+  ASSERT_TRUE(metrics);
+  for (const char* sample : {R"(coinfan_writes_total{gateway="ccp-main",operation="transfer",outcome="created"} 1)",
+                             R"(coinfan_writes_total{gateway="ccp-main",operation="swap",outcome="created"} 1)"}) {
+    EXPECT_NE(metrics->body().find(sample), std::string::npos) << sample;
+  }
+
   child.signal(SIGTERM);
   EXPECT_EQ(child.wait(), 0);
   const auto output = child.read_all();

@@ -45,6 +45,7 @@ struct RigOptions {
   ResolutionPlan resolution{{0ms, 20ms, 60ms}};
   bool keys = true;  // false: no API key configured at all
   unsigned threads = 3;
+  unsigned retries = 0;  // the gateway's read retries; 0: every injected fault costs exactly one call
 };
 
 struct Answer {
@@ -136,7 +137,7 @@ class WriteRig {
     gateways_.clear();
     auto ccp_config = ccp_->gateway_config("ccp");
     ccp_config.timeout = options_.gateway_timeout;
-    ccp_config.retries = 0;  // every injected fault costs exactly one call
+    ccp_config.retries = options_.retries;
     auto cloud_config = cloud_->gateway_config("cloud");
     std::vector<aggregate::ViewGateway> view_gateways;
     for (const auto& config : {ccp_config, cloud_config}) {
