@@ -116,6 +116,9 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   add_operational_routes(*router, server);
   auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
   writes::WriteOptions write_options;
+  // A write still resolving answers outcome_unknown before the server's request timeout would.
+  write_options.answer_within = std::max(std::chrono::milliseconds(1000),
+                                         config.server.request_timeout - std::chrono::milliseconds(1000));
   // A write that went through changes that gateway's balances: the next read fetches them.
   write_options.on_executed = [weak = std::weak_ptr<aggregate::Views>(views)](const std::string& gateway_id) {
     if (auto alive = weak.lock()) alive->invalidate_balances(gateway_id);

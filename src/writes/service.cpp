@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -328,6 +329,7 @@ template <typename Record, typename Input, typename Intent>
 asio::awaitable<void> run_flight(ImplPtr self, std::shared_ptr<gateways::Gateway> gateway, std::string key,
                                  FlightNumber number, std::shared_ptr<Flight> flight, Input input, Intent intent,
                                  std::string_view what) {
+  const std::string order_id = input.order_id;
   AnswerPtr answer;
   try {
     auto executing = execute<Record>(self, gateway, std::move(input), std::move(intent), what);
@@ -347,7 +349,22 @@ asio::awaitable<void> run_flight(ImplPtr self, std::shared_ptr<gateways::Gateway
     self->ledger.finish(key, number, std::move(success), self->options.now());
     self->flights.erase(number);
   }
+  if (self->options.on_settled) self->options.on_settled(order_id);
   flight->set(std::move(answer));
+}
+
+// At `within` after the execution began, its waiters are told it is still being resolved (a
+// later answer is then only kept in the ledger).
+asio::awaitable<void> answer_deadline(std::shared_ptr<Flight> flight, std::chrono::milliseconds within,
+                                      std::string order_id, std::string what) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, within);
+  boost::system::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (flight->value()) co_return;
+  flight->set(std::make_shared<const WriteAnswer>(error_answer(
+      WriteError::outcome_unknown, "the " + what + " with order id " + order_id + " is still being carried out or " +
+                                       "resolved; repeat the request with the same order id (it is never executed " +
+                                       "twice) to learn its outcome")));
 }
 
 // The idempotent part of a transfer or swap: ledger, shared flights, replays.
@@ -355,7 +372,8 @@ template <typename Record, typename Input, typename Intent>
 asio::awaitable<WriteAnswer> ordered(ImplPtr self, std::shared_ptr<gateways::Gateway> gateway, WriteKind kind,
                                      Input input, Intent intent) {
   const std::string what(to_string(kind));
-  const std::string key = order_key(gateway->id(), kind, input.order_id);
+  const std::string order_id = input.order_id;
+  const std::string key = order_key(gateway->id(), kind, order_id);
   std::shared_ptr<Flight> flight;
   OrderLedger::Decision decision;
   {
@@ -382,6 +400,8 @@ asio::awaitable<WriteAnswer> ordered(ImplPtr self, std::shared_ptr<gateways::Gat
       asio::co_spawn(self->executor,
                      run_flight<Record>(self, gateway, key, decision.flight, flight, std::move(input), std::move(intent),
                                         kind == WriteKind::transfer ? "transfer" : "swap"),
+                     asio::detached);
+      asio::co_spawn(self->executor, answer_deadline(flight, self->options.answer_within, order_id, what),
                      asio::detached);
       break;
     case OrderLedger::Decision::Action::join: break;

@@ -45,7 +45,14 @@ struct WriteOptions {
   ResolutionPlan resolution;
   OrderLedger::Limits ledger;
   std::chrono::milliseconds catalogue_ttl{std::chrono::minutes(5)};
+  // A transfer or swap still being carried out or resolved after this long is answered
+  // outcome_unknown ("still being resolved"), before the server's request timeout would cut
+  // the request off; the execution goes on, and a repeat of the request learns its outcome.
+  std::chrono::milliseconds answer_within{std::chrono::seconds(12)};
   std::function<void(const std::string& gateway_id)> on_executed;
+  // Called when a transfer's or swap's execution is over and the ledger holds its outcome
+  // (tests wait on it instead of sleeping).
+  std::function<void(const std::string& order_id)> on_settled;
   // The ledger's clock; tests may move it.
   std::function<std::chrono::steady_clock::time_point()> now;
 };

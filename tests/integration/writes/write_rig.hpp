@@ -10,7 +10,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,6 +49,7 @@ struct RigOptions {
   bool keys = true;  // false: no API key configured at all
   unsigned threads = 3;
   unsigned retries = 0;  // the gateway's read retries; 0: every injected fault costs exactly one call
+  std::chrono::milliseconds answer_within{12000};
 };
 
 struct Answer {
@@ -98,6 +102,14 @@ class WriteRig {
   WriteService& writes() { return *writes_; }
   const std::string& merchant() const { return provider_->app_id(); }
 
+  // Waits (on a condition variable) until the execution of `order_id` is over.
+  bool wait_settled(const std::string& order_id, std::chrono::milliseconds timeout = 10s) {
+    std::unique_lock lock(settled_mutex_);
+    return settled_changed_.wait_for(lock, timeout, [&] {
+      return std::find(settled_.begin(), settled_.end(), order_id) != settled_.end();
+    });
+  }
+
   Answer post(const std::string& target, const std::string& body, const std::string& key = payouts_key,
               std::string content_type = "application/json") {
     std::string request = "POST " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
@@ -149,6 +161,12 @@ class WriteRig {
     views_ = aggregate::make_views(view_gateways, config::CacheConfig{}, io_.get_executor());
     WriteOptions write_options;
     write_options.resolution = options_.resolution;
+    write_options.answer_within = options_.answer_within;
+    write_options.on_settled = [this](const std::string& order_id) {
+      std::lock_guard lock(settled_mutex_);
+      settled_.push_back(order_id);
+      settled_changed_.notify_all();
+    };
     write_options.on_executed = [views = std::weak_ptr<aggregate::Views>(views_)](const std::string& id) {
       if (auto alive = views.lock()) alive->invalidate_balances(id);
     };
@@ -188,6 +206,9 @@ class WriteRig {
   std::shared_ptr<WriteService> writes_;
   std::shared_ptr<http::Router> router_;
   std::unique_ptr<http::Server> server_;
+  std::mutex settled_mutex_;
+  std::condition_variable settled_changed_;
+  std::vector<std::string> settled_;
 };
 
 // A transfer body; `extra` is appended inside the object (e.g. R"(,"remark":"x")").

@@ -323,6 +323,23 @@ TEST(WriteRoutes, OutcomeUnknownOnlyWhenTheProviderCannotBeAsked) {
   EXPECT_EQ(rig.provider().executions("unknown-1"), 1u);
 }
 
+TEST(WriteRoutes, AWriteStillResolvingIsAnsweredBeforeTheRequestTimeoutAndLearnedLater) {
+  WriteRig rig({.gateway_timeout = 3000ms, .answer_within = 150ms});
+  rig.simulator().inject(Fault::latency_of(600ms).on("userTransfer").times(1));
+  const auto body = transfer_body(alice, bob, "1", "slow-1");
+  const auto early = rig.post("/v1/gateways/ccp/transfers", body);
+  expect_problem(early, 502, "outcome_unknown");
+  EXPECT_TRUE(early.body.at("executed").is_null());
+  EXPECT_NE(early.text("detail").find("still being"), std::string::npos) << early.body_text;
+  // The execution went on without the caller; once it is over, a repeat learns the truth.
+  ASSERT_TRUE(rig.wait_settled("slow-1"));
+  const auto later = rig.post("/v1/gateways/ccp/transfers", body);
+  EXPECT_EQ(later.status, 200u) << later.body_text;
+  EXPECT_EQ(later.replayed, "true");
+  EXPECT_EQ(rig.provider().submissions("slow-1"), 1u);
+  EXPECT_EQ(rig.provider().executions("slow-1"), 1u);
+}
+
 // --- swaps, quotes, rescans ---------------------------------------------------------------------
 
 TEST(WriteRoutes, QuoteThenSwapByAssetSymbols) {
