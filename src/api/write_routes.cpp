@@ -34,36 +34,36 @@ writes::WriteContext context_of(const http::Request& request) {
 
 enum class Operation { transfer, quote, swap, rescan };
 
-// Every parameter is a copy: nothing here outlives a co_await by reference.
+// Parses the body with `parse`, then asks `method` of the service; every parameter is a copy,
+// so nothing here outlives a co_await by reference.
+template <typename Body>
+asio::awaitable<http::Response> run(std::shared_ptr<WriteService> service, writes::Parsed<Body> (*parse)(std::string_view),
+                                    asio::awaitable<writes::WriteAnswer> (WriteService::*method)(std::string, Body,
+                                                                                                 writes::WriteContext),
+                                    std::string_view collection, std::string gateway, std::string body,
+                                    writes::WriteContext context) {
+  auto parsed = parse(body);
+  if (!parsed.body) co_return invalid_fields(parsed.errors, parsed.malformed);
+  auto answer = ((*service).*method)(std::move(gateway), std::move(*parsed.body), std::move(context));
+  co_return to_response(co_await std::move(answer), collection);
+}
+
 asio::awaitable<http::Response> handle(std::shared_ptr<WriteService> service, Operation operation, std::string gateway,
                                        std::string body, writes::WriteContext context) {
   switch (operation) {
-    case Operation::transfer: {
-      auto parsed = writes::parse_transfer_body(body);
-      if (!parsed.body) co_return invalid_fields(parsed.errors, parsed.malformed);
-      auto answer = service->transfer(std::move(gateway), std::move(*parsed.body), std::move(context));
-      co_return to_response(co_await std::move(answer), "transfers");
-    }
-    case Operation::quote: {
-      auto parsed = writes::parse_quote_body(body);
-      if (!parsed.body) co_return invalid_fields(parsed.errors, parsed.malformed);
-      auto answer = service->quote(std::move(gateway), std::move(*parsed.body), std::move(context));
-      co_return to_response(co_await std::move(answer), "quote");
-    }
-    case Operation::swap: {
-      auto parsed = writes::parse_swap_body(body);
-      if (!parsed.body) co_return invalid_fields(parsed.errors, parsed.malformed);
-      auto answer = service->swap(std::move(gateway), std::move(*parsed.body), std::move(context));
-      co_return to_response(co_await std::move(answer), "swaps");
-    }
-    case Operation::rescan: {
-      auto parsed = writes::parse_rescan_body(body);
-      if (!parsed.body) co_return invalid_fields(parsed.errors, parsed.malformed);
-      auto answer = service->rescan(std::move(gateway), std::move(*parsed.body), std::move(context));
-      co_return to_response(co_await std::move(answer), "rescan");
-    }
+    case Operation::transfer:
+      return run(std::move(service), &writes::parse_transfer_body, &WriteService::transfer, "transfers",
+                 std::move(gateway), std::move(body), std::move(context));
+    case Operation::quote:
+      return run(std::move(service), &writes::parse_quote_body, &WriteService::quote, "quote", std::move(gateway),
+                 std::move(body), std::move(context));
+    case Operation::swap:
+      return run(std::move(service), &writes::parse_swap_body, &WriteService::swap, "swaps", std::move(gateway),
+                 std::move(body), std::move(context));
+    case Operation::rescan: break;
   }
-  co_return http::problem(500, "internal", "unknown write operation");
+  return run(std::move(service), &writes::parse_rescan_body, &WriteService::rescan, "rescan", std::move(gateway),
+             std::move(body), std::move(context));
 }
 
 asio::awaitable<http::Response> ready(http::Response response) { co_return response; }

@@ -417,8 +417,15 @@ asio::awaitable<WriteAnswer> ordered(ImplPtr self, std::shared_ptr<gateways::Gat
   co_return answer;
 }
 
-asio::awaitable<WriteAnswer> transfer_answer(ImplPtr self, std::string gateway_id, TransferBody body, Facts& facts) {
-  auto chosen = target(self, gateway_id, "transfers", true);
+// The gateway (when it has the action) and its coin catalogue; or why not.
+struct Prepared {
+  std::shared_ptr<gateways::Gateway> gateway;
+  std::vector<Coin> coins;
+};
+
+asio::awaitable<std::variant<Prepared, WriteAnswer>> prepare(ImplPtr self, std::string gateway_id, std::string_view what,
+                                                             bool needs_records) {
+  auto chosen = target(self, gateway_id, what, needs_records);
   if (auto* rejected = std::get_if<WriteAnswer>(&chosen)) co_return std::move(*rejected);
   auto gateway = std::get<std::shared_ptr<gateways::Gateway>>(std::move(chosen));
   auto reading = catalogue(self, gateway);
@@ -428,8 +435,26 @@ asio::awaitable<WriteAnswer> transfer_answer(ImplPtr self, std::string gateway_i
                               "the coin list could not be read (" + coins.error().detail + "); nothing was sent",
                               coins.error());
   }
+  co_return Prepared{std::move(gateway), std::move(*coins)};
+}
+
+// A quote's or rescan's failure: a refusal, never sent, or failed (both are safe to repeat).
+WriteAnswer call_failure(Error error, std::string_view what) {
+  const auto failure = classify_send_failure(error);
+  if (failure == SendFailure::refused || failure == SendFailure::not_sent) {
+    return unsent_answer(failure, what, std::move(error));
+  }
+  std::string detail = "the " + std::string(what) + " failed (" + error.detail + "); repeating it is safe";
+  return gateway_failure(WriteError::failed, std::move(detail), std::move(error));
+}
+
+asio::awaitable<WriteAnswer> transfer_answer(ImplPtr self, std::string gateway_id, TransferBody body, Facts& facts) {
+  auto preparing = prepare(self, gateway_id, "transfers", true);
+  auto prepared = co_await std::move(preparing);
+  if (auto* rejected = std::get_if<WriteAnswer>(&prepared)) co_return std::move(*rejected);
+  auto& [gateway, coins] = std::get<Prepared>(prepared);
   FieldErrors errors;
-  auto coin = choose_coin(*coins, body.coin, "coin_id", "asset", &body.amount_text, "amount", errors);
+  auto coin = choose_coin(coins, body.coin, "coin_id", "asset", &body.amount_text, "amount", errors);
   if (!coin) co_return invalid_answer(std::move(errors));
   facts.coin = std::to_string(coin->id);
   gateways::TransferInput input{body.from_user_id, body.to_user_id, coin->id, body.amount_text, body.order_id,
@@ -440,19 +465,13 @@ asio::awaitable<WriteAnswer> transfer_answer(ImplPtr self, std::string gateway_i
 }
 
 asio::awaitable<WriteAnswer> swap_answer(ImplPtr self, std::string gateway_id, SwapBody body, Facts& facts) {
-  auto chosen = target(self, gateway_id, "swaps", true);
-  if (auto* rejected = std::get_if<WriteAnswer>(&chosen)) co_return std::move(*rejected);
-  auto gateway = std::get<std::shared_ptr<gateways::Gateway>>(std::move(chosen));
-  auto reading = catalogue(self, gateway);
-  auto coins = co_await std::move(reading);
-  if (!coins) {
-    co_return gateway_failure(WriteError::catalogue_unavailable,
-                              "the coin list could not be read (" + coins.error().detail + "); nothing was sent",
-                              coins.error());
-  }
+  auto preparing = prepare(self, gateway_id, "swaps", true);
+  auto prepared = co_await std::move(preparing);
+  if (auto* rejected = std::get_if<WriteAnswer>(&prepared)) co_return std::move(*rejected);
+  auto& [gateway, coins] = std::get<Prepared>(prepared);
   FieldErrors errors;
-  auto coin_in = choose_coin(*coins, body.coin_in, "coin_id_in", "asset_in", &body.amount_in_text, "amount_in", errors);
-  auto coin_out = choose_coin(*coins, body.coin_out, "coin_id_out", "asset_out", body.amount_out_minimum ? &*body.amount_out_minimum : nullptr,
+  auto coin_in = choose_coin(coins, body.coin_in, "coin_id_in", "asset_in", &body.amount_in_text, "amount_in", errors);
+  auto coin_out = choose_coin(coins, body.coin_out, "coin_id_out", "asset_out", body.amount_out_minimum ? &*body.amount_out_minimum : nullptr,
                               "amount_out_minimum", errors);
   if (coin_in && coin_out && coin_in->id == coin_out->id) errors.push_back({"coin_id_out", "must differ from the coin in"});
   if (!errors.empty()) co_return invalid_answer(std::move(errors));
@@ -471,18 +490,13 @@ asio::awaitable<WriteAnswer> swap_answer(ImplPtr self, std::string gateway_id, S
 }
 
 asio::awaitable<WriteAnswer> quote_answer(ImplPtr self, std::string gateway_id, QuoteBody body, Facts& facts) {
-  auto chosen = target(self, gateway_id, "swap quotes", false);
-  if (auto* rejected = std::get_if<WriteAnswer>(&chosen)) co_return std::move(*rejected);
-  auto gateway = std::get<std::shared_ptr<gateways::Gateway>>(std::move(chosen));
-  auto reading = catalogue(self, gateway);
-  auto coins = co_await std::move(reading);
-  if (!coins) {
-    co_return gateway_failure(WriteError::catalogue_unavailable,
-                              "the coin list could not be read (" + coins.error().detail + ")", coins.error());
-  }
+  auto preparing = prepare(self, gateway_id, "swap quotes", false);
+  auto prepared = co_await std::move(preparing);
+  if (auto* rejected = std::get_if<WriteAnswer>(&prepared)) co_return std::move(*rejected);
+  auto& [gateway, coins] = std::get<Prepared>(prepared);
   FieldErrors errors;
-  auto coin_in = choose_coin(*coins, body.coin_in, "coin_id_in", "asset_in", &body.amount_in_text, "amount_in", errors);
-  auto coin_out = choose_coin(*coins, body.coin_out, "coin_id_out", "asset_out", nullptr, "", errors);
+  auto coin_in = choose_coin(coins, body.coin_in, "coin_id_in", "asset_in", &body.amount_in_text, "amount_in", errors);
+  auto coin_out = choose_coin(coins, body.coin_out, "coin_id_out", "asset_out", nullptr, "", errors);
   if (coin_in && coin_out && coin_in->id == coin_out->id) errors.push_back({"coin_id_out", "must differ from the coin in"});
   if (!errors.empty()) co_return invalid_answer(std::move(errors));
   facts.coin = std::to_string(coin_in->id);
@@ -490,14 +504,7 @@ asio::awaitable<WriteAnswer> quote_answer(ImplPtr self, std::string gateway_id, 
   gateways::QuoteInput input{coin_in->id, body.amount_in_text, coin_out->id, body.extra_fee_rate};
   auto quoting = gateway->money()->quote(std::move(input));
   auto quoted = co_await std::move(quoting);
-  if (!quoted) {
-    const auto failure = classify_send_failure(quoted.error());
-    if (failure == SendFailure::refused || failure == SendFailure::not_sent) {
-      co_return unsent_answer(failure, "quote", std::move(quoted).error());
-    }
-    co_return gateway_failure(WriteError::failed, "the quote failed (" + quoted.error().detail + ")",
-                              std::move(quoted).error());
-  }
+  if (!quoted) co_return call_failure(std::move(quoted).error(), "quote");
   if (quoted->coin_id_in.empty()) quoted->coin_id_in = std::to_string(coin_in->id);
   if (quoted->coin_id_out.empty()) quoted->coin_id_out = std::to_string(coin_out->id);
   WriteAnswer answer;
@@ -512,70 +519,53 @@ asio::awaitable<WriteAnswer> rescan_answer(ImplPtr self, std::string gateway_id,
   gateways::RescanInput input{body.chain, body.to_address, body.memo, body.tx_id};
   auto rescanning = gateway->money()->rescan(std::move(input));
   auto done = co_await std::move(rescanning);
-  if (!done) {
-    const auto failure = classify_send_failure(done.error());
-    if (failure == SendFailure::refused || failure == SendFailure::not_sent) {
-      co_return unsent_answer(failure, "rescan", std::move(done).error());
-    }
-    // A rescan changes nothing that a second one would undo: the caller may simply repeat it.
-    co_return gateway_failure(WriteError::failed,
-                              "the rescan request failed (" + done.error().detail + "); repeating it is safe",
-                              std::move(done).error());
-  }
+  // A rescan changes nothing that a second one would undo: the caller may simply repeat it.
+  if (!done) co_return call_failure(std::move(done).error(), "rescan");
   WriteAnswer answer;
   answer.body = render_rescan(gateway->id(), body.chain, body.tx_id, *done);
   co_return answer;
 }
 
-void label(WriteAnswer& answer, const std::string& gateway, const std::string& order_id) {
+// Runs one operation, then labels its answer and writes its audit line and counter. `facts`
+// lives in the caller's frame, which awaits this one.
+asio::awaitable<WriteAnswer> audited(ImplPtr self, std::string gateway, WriteContext context, const Facts& facts,
+                                     asio::awaitable<WriteAnswer> running) {
+  const auto started = Clock::now();
+  WriteAnswer answer = co_await std::move(running);
   answer.gateway = gateway;
-  answer.order_id = order_id;
+  answer.order_id = facts.order_id;
+  self->finish(answer, facts, gateway, context, started);
+  co_return answer;
 }
 
 }  // namespace
 
 asio::awaitable<WriteAnswer> WriteService::transfer(std::string gateway, TransferBody body, WriteContext context) {
-  const auto started = Clock::now();
-  auto self = impl_;
   Facts facts{"transfer", body.order_id, {}, body.amount_text};
-  auto running = transfer_answer(self, gateway, std::move(body), facts);
-  WriteAnswer answer = co_await std::move(running);
-  label(answer, gateway, facts.order_id);
-  self->finish(answer, facts, gateway, context, started);
-  co_return answer;
+  auto running = transfer_answer(impl_, gateway, std::move(body), facts);
+  auto auditing = audited(impl_, std::move(gateway), std::move(context), facts, std::move(running));
+  co_return co_await std::move(auditing);
 }
 
 asio::awaitable<WriteAnswer> WriteService::swap(std::string gateway, SwapBody body, WriteContext context) {
-  const auto started = Clock::now();
-  auto self = impl_;
   Facts facts{"swap", body.order_id, {}, body.amount_in_text};
-  auto running = swap_answer(self, gateway, std::move(body), facts);
-  WriteAnswer answer = co_await std::move(running);
-  label(answer, gateway, facts.order_id);
-  self->finish(answer, facts, gateway, context, started);
-  co_return answer;
+  auto running = swap_answer(impl_, gateway, std::move(body), facts);
+  auto auditing = audited(impl_, std::move(gateway), std::move(context), facts, std::move(running));
+  co_return co_await std::move(auditing);
 }
 
 asio::awaitable<WriteAnswer> WriteService::quote(std::string gateway, QuoteBody body, WriteContext context) {
-  const auto started = Clock::now();
-  auto self = impl_;
   Facts facts{"quote", {}, {}, body.amount_in_text};
-  auto running = quote_answer(self, gateway, std::move(body), facts);
-  WriteAnswer answer = co_await std::move(running);
-  label(answer, gateway, facts.order_id);
-  self->finish(answer, facts, gateway, context, started);
-  co_return answer;
+  auto running = quote_answer(impl_, gateway, std::move(body), facts);
+  auto auditing = audited(impl_, std::move(gateway), std::move(context), facts, std::move(running));
+  co_return co_await std::move(auditing);
 }
 
 asio::awaitable<WriteAnswer> WriteService::rescan(std::string gateway, RescanBody body, WriteContext context) {
-  const auto started = Clock::now();
-  auto self = impl_;
   Facts facts{"rescan", {}, {}, {}};
-  auto running = rescan_answer(self, gateway, std::move(body));
-  WriteAnswer answer = co_await std::move(running);
-  label(answer, gateway, facts.order_id);
-  self->finish(answer, facts, gateway, context, started);
-  co_return answer;
+  auto running = rescan_answer(impl_, gateway, std::move(body));
+  auto auditing = audited(impl_, std::move(gateway), std::move(context), facts, std::move(running));
+  co_return co_await std::move(auditing);
 }
 
 WriteCounts WriteService::counts() const {

@@ -85,6 +85,7 @@ class WriteRig {
     io_.stop();
     for (auto& thread : threads_) thread.join();
     server_.reset();
+    retired_.clear();
     router_.reset();
     writes_.reset();
     views_.reset();
@@ -187,11 +188,13 @@ class WriteRig {
     server_->start();
   }
 
+  // The old server stops taking requests but is destroyed only with the rig, after the I/O
+  // threads have stopped (its sessions may still be closing on them).
   void stop_service() {
     if (!server_) return;
     server_->begin_drain();
     server_->close_all();
-    server_.reset();
+    retired_.push_back(std::move(server_));
   }
 
   RigOptions options_;
@@ -206,6 +209,7 @@ class WriteRig {
   std::shared_ptr<WriteService> writes_;
   std::shared_ptr<http::Router> router_;
   std::unique_ptr<http::Server> server_;
+  std::vector<std::unique_ptr<http::Server>> retired_;
   std::mutex settled_mutex_;
   std::condition_variable settled_changed_;
   std::vector<std::string> settled_;
