@@ -6,7 +6,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <sys/resource.h>
+
 #include <csignal>
+#include <filesystem>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -35,11 +39,64 @@ http::ServerOptions server_options(const config::ServerConfig& server) {
   options.request_timeout = server.request_timeout;
   options.idle_timeout = server.idle_timeout;
   options.max_connections = server.max_connections;
+  options.header_timeout = server.header_timeout;
+  options.reserved_connections = server.reserved_connections;
+  options.max_connections_per_client = server.max_connections_per_client;
+  options.client_rate_limit_rps = server.client_rate_limit_rps;
+  options.client_rate_limit_burst = server.client_rate_limit_burst;
   for (const auto& text : server.trusted_proxies) {
     if (auto cidr = Cidr::parse(text)) options.trusted_proxies.push_back(*cidr);
   }
   options.cors_allowed_origins = server.cors_allowed_origins;
   return options;
+}
+
+// Descriptors open in this process now (the listener, logs, simulators in --demo, ...).
+std::size_t descriptors_in_use() {
+  std::error_code ec;
+  std::size_t count = 0;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec)) {
+    ++count;
+  }
+  return ec ? 16 : count;
+}
+
+// max_connections (plus the reserve) must fit in the descriptor limit, with room for the
+// upstream connections and the short-lived 503 answers; otherwise accept() fails with EMFILE
+// and new clients hang. The soft limit is raised toward the hard one first; what still does
+// not fit lowers max_connections, with a warning.
+void fit_descriptor_limit(http::ServerOptions& options, std::size_t upstream_descriptors) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  constexpr std::size_t spare = 64 + 64;  // answers refused at accept, files, resolver, ...
+  const std::size_t in_use = descriptors_in_use();
+  const std::size_t wanted = in_use + upstream_descriptors + spare + options.max_connections + options.reserved_connections;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min<rlim_t>(limit.rlim_max, wanted);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted) return;
+  const std::size_t available = limit.rlim_cur > in_use + upstream_descriptors + spare
+                                    ? limit.rlim_cur - in_use - upstream_descriptors - spare
+                                    : 2;
+  const std::size_t requested = options.max_connections;
+  options.reserved_connections = std::min(options.reserved_connections, available / 8);
+  options.max_connections = std::max<std::size_t>(1, available - options.reserved_connections);
+  log::warn("max_connections capped by the open-file limit",
+            {{"configured", static_cast<std::uint64_t>(requested)},
+             {"max_connections", static_cast<std::uint64_t>(options.max_connections)},
+             {"reserved_connections", static_cast<std::uint64_t>(options.reserved_connections)},
+             {"rlimit_nofile", static_cast<std::uint64_t>(limit.rlim_cur)}});
+}
+
+// SIGHUP: the hook for reloading the configuration. Until reloading exists it only says so;
+// the service goes on with the configuration it has.
+void reload_requested() {
+  log::info("reload requested", {{"signal", std::string_view("SIGHUP")},
+                                 {"action", std::string_view("none yet; the configuration is unchanged")}});
+  log::flush();
 }
 
 asio::awaitable<void> warm_up(std::shared_ptr<aggregate::Views> views) {
@@ -84,16 +141,27 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
     gateways.push_back(std::move(*gateway));
   }
 
+  auto options_for_server = server_options(config.server);
+  std::size_t upstream_descriptors = 0;
+  for (const auto& gateway_config : config.gateways) {
+    if (gateway_config.enabled) upstream_descriptors += gateway_config.max_concurrency + 4;
+  }
+  // --demo: the simulators' end of each upstream connection is in this process too.
+  if (options.demo) upstream_descriptors *= 2;
+  fit_descriptor_limit(options_for_server, upstream_descriptors);
+
   auto router = std::make_shared<http::Router>();
-  http::Server server(io, server_options(config.server), router);
+  http::Server server(io, std::move(options_for_server), router);
   const http::ApiKeyAuth auth(config.api_keys);
   add_operational_routes(*router, server);
   auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
   api::add_api_routes(*router, views, records::make_records_service(gateways, io.get_executor(), record_options));
   // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
-  router->wrap("/v1/", [&auth](const std::string& method, http::Handler handler) {
-    const bool read = method == "GET" || method == "HEAD";
-    return auth.protect(read ? http::Scope::read : http::Scope::write, std::move(handler));
+  // The check runs before routing, for every path under /v1/, so that without a key 404 and
+  // 405 say nothing about which routes exist.
+  router->guard("/v1/", [&auth](const http::Request& request) {
+    const bool read = request.method == "GET" || request.method == "HEAD";
+    return auth.check(request, read ? http::Scope::read : http::Scope::write);
   });
   router->add("GET", "/metrics", http::sync_handler([&server, gateways](const http::Request&) {
                 http::Response response;
@@ -101,6 +169,10 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
                 response.body = render_metrics(server.stats(), gateways);
                 return response;
               }));
+
+  // Signals are caught from before the listening line on, so none that follows it is lost.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::signal_set hangup(io, SIGHUP);
 
   try {
     server.start();
@@ -123,7 +195,6 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
     asio::co_spawn(io, warm_up(views), asio::detached);
   }
 
-  asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain_deadline(io);
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
@@ -142,6 +213,15 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
       io.stop();
     });
   });
+
+  std::function<void()> wait_for_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reload_requested();
+      wait_for_hangup();
+    });
+  };
+  wait_for_hangup();
 
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
