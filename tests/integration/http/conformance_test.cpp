@@ -8,10 +8,6 @@
 // closes the connection.
 
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/socket.h>
-
-#include <cerrno>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -90,25 +86,6 @@ void parse_responses(Exchange& exchange) {
   exchange.unparsed = exchange.raw.size() - position;
 }
 
-// Reads until the peer closes or `wait` passes without a byte. (Asio's blocking reads retry
-// past SO_RCVTIMEO, so this polls the descriptor itself.)
-void read_until_closed(RawConnection& connection, Exchange& out, std::chrono::milliseconds wait) {
-  const int fd = connection.socket().native_handle();
-  char chunk[4096];
-  while (true) {
-    pollfd ready{fd, POLLIN, 0};
-    if (::poll(&ready, 1, static_cast<int>(wait.count())) <= 0) return;  // still open
-    const auto n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n > 0) {
-      out.raw.append(chunk, static_cast<std::size_t>(n));
-      continue;
-    }
-    out.closed = true;
-    out.reset = n < 0 && errno == ECONNRESET;
-    return;
-  }
-}
-
 // Sends `bytes` on a new connection and reads until the server closes it (a connection left
 // open is a failure of every negative vector).
 Exchange exchange(std::uint16_t port, std::string_view bytes, std::chrono::milliseconds wait = std::chrono::seconds(3)) {
@@ -116,7 +93,10 @@ Exchange exchange(std::uint16_t port, std::string_view bytes, std::chrono::milli
   boost::system::error_code ec;
   asio::write(connection.socket(), asio::buffer(bytes.data(), bytes.size()), ec);
   Exchange out;
-  read_until_closed(connection, out, wait);
+  auto seen = testing::read_until_closed(connection, wait);
+  out.raw = std::move(seen.bytes);
+  out.closed = seen.closed;
+  out.reset = seen.reset;
   parse_responses(out);
   return out;
 }
