@@ -50,6 +50,7 @@ constexpr auto rejection_write_timeout = std::chrono::seconds(1);
 // (nearly) passed, so a 408 or 504 still reaches the client.
 constexpr auto answer_write_grace = std::chrono::seconds(1);
 constexpr std::size_t read_chunk = 8192;
+constexpr auto reserved_header_timeout = std::chrono::milliseconds(1000);
 // Rate-limiter buckets kept at most; beyond that, full (idle) buckets are dropped first.
 constexpr std::size_t max_rate_buckets = 100000;
 
@@ -309,6 +310,10 @@ asio::awaitable<boost::system::error_code> Server::Impl::Session::read_header(
 asio::awaitable<void> Server::Impl::Session::run() {
   const auto& options = server_->options;
   const auto accepted = Clock::now();
+  // A connection of the reserve must send its one request promptly: a client that idles
+  // there keeps a health check out for at most a second.
+  const auto header_timeout =
+      reserved_ ? std::min<std::chrono::milliseconds>(options.header_timeout, reserved_header_timeout) : options.header_timeout;
   bool first_request = true;
   while (!closing_) {
     // Wait for the first byte of the next request: on a new connection under the header
@@ -317,7 +322,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
       idle_ = true;
       boost::system::error_code available_ec;
       if (server_->draining.load() && socket_.available(available_ec) == 0) break;
-      watch(first_request ? accepted + options.header_timeout : Clock::now() + options.idle_timeout);
+      watch(first_request ? accepted + header_timeout : Clock::now() + options.idle_timeout);
       auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(read_chunk), use_tuple);
       idle_ = false;
       if (ec || closing_ || timed_out_) break;
@@ -328,7 +333,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
     // within the header timeout.
     const auto started = Clock::now();
     const auto deadline = started + options.request_timeout;
-    const auto header_deadline = std::min(deadline, (first_request ? accepted : started) + options.header_timeout);
+    const auto header_deadline = std::min(deadline, (first_request ? accepted : started) + header_timeout);
     first_request = false;
 
     bhttp::request_parser<bhttp::string_body> parser;
