@@ -69,7 +69,7 @@ std::size_t descriptors_in_use() {
 void fit_descriptor_limit(http::ServerOptions& options, std::size_t upstream_descriptors) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  constexpr std::size_t spare = 64 + 64;  // answers refused at accept, files, resolver, ...
+  constexpr std::size_t spare = 32 + 32;  // answers refused at accept (short-lived), files, resolver, ...
   const std::size_t in_use = descriptors_in_use();
   const std::size_t wanted = in_use + upstream_descriptors + spare + options.max_connections + options.reserved_connections;
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
@@ -78,11 +78,12 @@ void fit_descriptor_limit(http::ServerOptions& options, std::size_t upstream_des
     if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
   if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted) return;
-  const std::size_t available = limit.rlim_cur > in_use + upstream_descriptors + spare
+  const std::size_t available = limit.rlim_cur > in_use + upstream_descriptors + spare + 2
                                     ? limit.rlim_cur - in_use - upstream_descriptors - spare
                                     : 2;
   const std::size_t requested = options.max_connections;
-  options.reserved_connections = std::min(options.reserved_connections, available / 8);
+  // The reserve keeps its share (an eighth at most, at least one) so health checks still pass.
+  options.reserved_connections = std::min(options.reserved_connections, std::max<std::size_t>(1, available / 8));
   options.max_connections = std::max<std::size_t>(1, available - options.reserved_connections);
   log::warn("max_connections capped by the open-file limit",
             {{"configured", static_cast<std::uint64_t>(requested)},
@@ -144,7 +145,7 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   auto options_for_server = server_options(config.server);
   std::size_t upstream_descriptors = 0;
   for (const auto& gateway_config : config.gateways) {
-    if (gateway_config.enabled) upstream_descriptors += gateway_config.max_concurrency + 4;
+    if (gateway_config.enabled) upstream_descriptors += gateway_config.max_concurrency;  // calls at once
   }
   // --demo: the simulators' end of each upstream connection is in this process too.
   if (options.demo) upstream_descriptors *= 2;

@@ -317,6 +317,11 @@ TEST(HttpGovernance, ReserveServesOperationalEndpointsWhenThePoolIsFull) {
   ASSERT_TRUE(overloaded);
   EXPECT_EQ(overloaded->result_int(), 503u);
 
+  // A client idling in the reserve is let go within a second (not after header_timeout).
+  const auto idling = Clock::now();
+  EXPECT_TRUE(holding.closed_by_peer());
+  EXPECT_LT(Clock::now() - idling, std::chrono::seconds(3));
+
   // The general connection is unaffected.
   general.send(get_request("/work"));
   auto still = general.read_response();
