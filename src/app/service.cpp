@@ -66,7 +66,7 @@ std::size_t descriptors_in_use() {
 // upstream connections and the short-lived 503 answers; otherwise accept() fails with EMFILE
 // and new clients hang. The soft limit is raised toward the hard one first; what still does
 // not fit lowers max_connections, with a warning.
-void fit_descriptor_limit(http::ServerOptions& options, std::size_t upstream_descriptors) {
+void fit_descriptor_limit(config::ServerConfig& options, std::size_t upstream_descriptors) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
   constexpr std::size_t spare = 32 + 32;  // answers refused at accept (short-lived), files, resolver, ...
@@ -125,6 +125,15 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
     }
   }
 
+  // max_connections and the reserve must fit in the open-file limit.
+  std::size_t upstream_descriptors = 0;
+  for (const auto& gateway_config : config.gateways) {
+    if (gateway_config.enabled) upstream_descriptors += gateway_config.max_concurrency;  // calls at once
+  }
+  // --demo: the simulators' end of each upstream connection is in this process too.
+  if (options.demo) upstream_descriptors *= 2;
+  fit_descriptor_limit(config.server, upstream_descriptors);
+
   std::vector<std::shared_ptr<gateways::Gateway>> gateways;
   std::vector<aggregate::ViewGateway> view_gateways;
   records::RecordsOptions record_options;
@@ -142,27 +151,22 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
     gateways.push_back(std::move(*gateway));
   }
 
-  auto options_for_server = server_options(config.server);
-  std::size_t upstream_descriptors = 0;
-  for (const auto& gateway_config : config.gateways) {
-    if (gateway_config.enabled) upstream_descriptors += gateway_config.max_concurrency;  // calls at once
-  }
-  // --demo: the simulators' end of each upstream connection is in this process too.
-  if (options.demo) upstream_descriptors *= 2;
-  fit_descriptor_limit(options_for_server, upstream_descriptors);
-
   auto router = std::make_shared<http::Router>();
-  http::Server server(io, std::move(options_for_server), router);
+  http::Server server(io, server_options(config.server), router);
   const http::ApiKeyAuth auth(config.api_keys);
   add_operational_routes(*router, server);
-  auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
-  api::add_api_routes(*router, views, records::make_records_service(gateways, io.get_executor(), record_options));
-  // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
-  // The check runs before routing, for every path under /v1/, so that without a key 404 and
-  // 405 say nothing about which routes exist.
+  // Under /v1/ the API key is checked before routing too (the handlers are also wrapped below),
+  // so that without a key 404 and 405 say nothing about which routes exist.
   router->guard("/v1/", [&auth](const http::Request& request) {
     const bool read = request.method == "GET" || request.method == "HEAD";
     return auth.check(request, read ? http::Scope::read : http::Scope::write);
+  });
+  auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
+  api::add_api_routes(*router, views, records::make_records_service(gateways, io.get_executor(), record_options));
+  // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
+  router->wrap("/v1/", [&auth](const std::string& method, http::Handler handler) {
+    const bool read = method == "GET" || method == "HEAD";
+    return auth.protect(read ? http::Scope::read : http::Scope::write, std::move(handler));
   });
   router->add("GET", "/metrics", http::sync_handler([&server, gateways](const http::Request&) {
                 http::Response response;
