@@ -373,7 +373,9 @@ int run(const Options& options) {
       {"server",
        json::object{{"listen", "127.0.0.1:" + std::to_string(options.coinfan_port)},
                     {"threads", options.coinfan_threads},
-                    {"max_connections", 20000}}},
+                    {"max_connections", 20000},
+                    // The benchmarks hold thousands of connections from one loopback address.
+                    {"max_connections_per_client", 0}}},
       {"cache", json::object{{"fresh_ms", options.fresh_ms}, {"stale_ms", options.stale_ms}}},
       {"log", json::object{{"level", options.coinfan_log_level}, {"format", "json"}}},
       {"gateways", std::move(gateway_list)}};

@@ -1,5 +1,6 @@
 // coinfan: one REST API over every crypto payment gateway a merchant uses.
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -22,6 +23,7 @@ constexpr std::string_view usage = R"(Usage:
 
 Configuration strings may use ${NAME} (environment variable) and ${file:/path} (file content).
 SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.
+SIGHUP: logged ("reload requested"); the configuration is not reloaded yet.
 )";
 
 int fail_usage(const std::string& message) {
@@ -63,6 +65,10 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write to a closed pipe (stdout to a log collector that went away) fails with EPIPE
+  // instead of killing the process. SIGHUP is ignored until the service installs its handler.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGHUP, SIG_IGN);
   std::optional<std::string> config_path;
   std::optional<std::string> check_path;
   std::optional<std::uint16_t> port;

@@ -46,6 +46,12 @@ std::string render_metrics(const http::ServerStats& server,
   sample(out, "coinfan_http_connections", "", server.active_connections);
   family(out, "coinfan_http_rejected_connections_total", "counter", "Connections refused at max_connections.");
   sample(out, "coinfan_http_rejected_connections_total", "", server.rejected_connections);
+  family(out, "coinfan_http_rejected_per_client_total", "counter", "Connections refused at max_connections_per_client.");
+  sample(out, "coinfan_http_rejected_per_client_total", "", server.rejected_per_client);
+  family(out, "coinfan_http_rate_limited_total", "counter", "Requests refused at client_rate_limit_rps.");
+  sample(out, "coinfan_http_rate_limited_total", "", server.rate_limited);
+  family(out, "coinfan_http_reserved_connections", "gauge", "Open connections of the reserve.");
+  sample(out, "coinfan_http_reserved_connections", "", server.reserved_active);
 
   std::vector<std::pair<const gateways::Gateway*, upstream::Stats>> stats;
   stats.reserve(gateways.size());

@@ -14,6 +14,7 @@
 
 #include "app/metrics.hpp"
 #include "app/routes.hpp"
+#include "app/startup_checks.hpp"
 #include "api/routes.hpp"
 #include "coinfan/aggregate/views.hpp"
 #include "coinfan/records/service.hpp"
@@ -39,6 +40,11 @@ http::ServerOptions server_options(const config::ServerConfig& server) {
   options.request_timeout = server.request_timeout;
   options.idle_timeout = server.idle_timeout;
   options.max_connections = server.max_connections;
+  options.header_timeout = server.header_timeout;
+  options.reserved_connections = server.reserved_connections;
+  options.max_connections_per_client = server.max_connections_per_client;
+  options.client_rate_limit_rps = server.client_rate_limit_rps;
+  options.client_rate_limit_burst = server.client_rate_limit_burst;
   for (const auto& text : server.trusted_proxies) {
     if (auto cidr = Cidr::parse(text)) options.trusted_proxies.push_back(*cidr);
   }
@@ -92,6 +98,15 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
     }
   }
 
+  // max_connections and the reserve must fit in the open-file limit.
+  std::size_t upstream_descriptors = 0;
+  for (const auto& gateway_config : config.gateways) {
+    if (gateway_config.enabled) upstream_descriptors += gateway_config.max_concurrency;  // calls at once
+  }
+  // --demo: the simulators' end of each upstream connection is in this process too.
+  if (options.demo) upstream_descriptors *= 2;
+  fit_descriptor_limit(config.server, upstream_descriptors);
+
   std::vector<std::shared_ptr<gateways::Gateway>> gateways;
   std::vector<aggregate::ViewGateway> view_gateways;
   records::RecordsOptions record_options;
@@ -114,6 +129,12 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   http::Server server(io, server_options(config.server), router);
   const http::ApiKeyAuth auth(config.api_keys, open_reads);
   add_operational_routes(*router, server);
+  // Under /v1/ the API key is checked before routing too (the handlers are also wrapped below),
+  // so that without a key 404 and 405 say nothing about which routes exist.
+  router->guard("/v1/", [&auth](const http::Request& request) {
+    const bool read = request.method == "GET" || request.method == "HEAD";
+    return auth.check(request, read ? http::Scope::read : http::Scope::write);
+  });
   auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
   writes::WriteOptions write_options;
   // A write still resolving answers outcome_unknown before the server's request timeout would.
@@ -138,6 +159,10 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
                 return response;
               }));
 
+  // Signals are caught from before the listening line on, so none that follows it is lost.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::signal_set hangup(io, SIGHUP);
+
   try {
     server.start();
   } catch (const std::system_error& e) {
@@ -159,7 +184,6 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
     asio::co_spawn(io, warm_up(views), asio::detached);
   }
 
-  asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain_deadline(io);
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
@@ -178,6 +202,8 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
       io.stop();
     });
   });
+
+  handle_hangups(hangup);
 
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });

@@ -338,6 +338,11 @@ void read_server(ObjectReader& in, ServerConfig& server, std::vector<ConfigError
   in.read_millis("idle_timeout_ms", server.idle_timeout, 1, 3600000);
   in.read_millis("drain_timeout_ms", server.drain_timeout, 0, 3600000);
   in.read_uint("max_connections", server.max_connections, 1, 1000000);
+  in.read_millis("header_timeout_ms", server.header_timeout, 1, 3600000);
+  in.read_uint("reserved_connections", server.reserved_connections, 0, 10000);
+  in.read_uint("max_connections_per_client", server.max_connections_per_client, 0, 1000000);
+  in.read_uint("client_rate_limit_rps", server.client_rate_limit_rps, 0, 1000000);
+  in.read_uint("client_rate_limit_burst", server.client_rate_limit_burst, 0, 1000000);
   if (in.read_string_array("trusted_proxies", server.trusted_proxies)) {
     for (std::size_t i = 0; i < server.trusted_proxies.size(); ++i) {
       if (!Cidr::parse(server.trusted_proxies[i])) {

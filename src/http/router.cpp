@@ -46,6 +46,16 @@ void Router::wrap(std::string_view prefix, const std::function<Handler(const std
   }
 }
 
+void Router::guard(std::string prefix, Guard guard) { guards_.emplace_back(std::move(prefix), std::move(guard)); }
+
+std::optional<Response> Router::check_guards(const Request& request) const {
+  for (const auto& [prefix, guard] : guards_) {
+    if (!std::string_view(request.path).starts_with(prefix)) continue;
+    if (auto refusal = guard(request)) return refusal;
+  }
+  return std::nullopt;
+}
+
 Router::Match Router::match(std::string_view method, std::string_view raw_path) const {
   Match result;
   const auto segments = split_path(raw_path);

@@ -20,10 +20,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <mutex>
 #include <random>
 #include <unordered_map>
 
+#include "coinfan/core/ascii.hpp"
 #include "coinfan/core/log.hpp"
 #include "coinfan/http/request_id.hpp"
 
@@ -38,18 +40,27 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-// Connections refused for being over `max_connections` get a short 503 answer; only this many
-// such answers are in flight at once, beyond that the socket is just closed.
+using Clock = std::chrono::steady_clock;
+
+// Connections refused at accept get a short answer; only this many such answers are in flight
+// at once, beyond that the socket is just closed.
 constexpr std::size_t max_rejections_in_flight = 64;
 constexpr auto rejection_write_timeout = std::chrono::seconds(1);
+// An answer is given at least this long to be written, even when the request's deadline has
+// (nearly) passed, so a 408 or 504 still reaches the client.
+constexpr auto answer_write_grace = std::chrono::seconds(1);
 constexpr std::size_t read_chunk = 8192;
+constexpr auto reserved_header_timeout = std::chrono::milliseconds(1000);
+// Rate-limiter buckets kept at most; beyond that, full (idle) buckets are dropped first.
+constexpr std::size_t max_rate_buckets = 100000;
+
+bool is_trusted(std::string_view address, const std::vector<Cidr>& trusted) {
+  return std::any_of(trusted.begin(), trusted.end(), [&](const Cidr& cidr) { return cidr.contains(address); });
+}
 
 std::string client_address(const std::string& peer, const Request& request,
                             const std::vector<Cidr>& trusted) {
-  auto is_trusted = [&](std::string_view address) {
-    return std::any_of(trusted.begin(), trusted.end(), [&](const Cidr& cidr) { return cidr.contains(address); });
-  };
-  if (!is_trusted(peer)) return peer;
+  if (!is_trusted(peer, trusted)) return peer;
   const auto forwarded = request.header("X-Forwarded-For");
   if (!forwarded) return peer;
   // Walk right to left: the first address not of a trusted proxy is the client.
@@ -63,10 +74,97 @@ std::string client_address(const std::string& peer, const Request& request,
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (!parse_ip_address(item)) return peer;  // garbage: do not trust any of it
     candidate = item;
-    if (!is_trusted(item)) break;
+    if (!is_trusted(item, trusted)) break;
   }
   return candidate.empty() ? peer : std::string(candidate);
 }
+
+std::string_view trim_ows(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return value;
+}
+
+// uri-host [ ":" port ] (RFC 9112 §3.2, RFC 3986 §3.2.2): reg-name, IPv4 or an IP literal in
+// brackets. Empty is allowed (a target without authority).
+bool valid_host(std::string_view host) {
+  static constexpr std::string_view allowed =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=%:[]";
+  return host.find_first_not_of(allowed) == std::string_view::npos;
+}
+
+// obs-fold (RFC 9112 §5.2) or whitespace before the first field line (§2.2) in a header block:
+// a line that starts with SP or HTAB.
+bool has_folded_line(std::string_view header_block) {
+  return header_block.find("\r\n ") != std::string_view::npos || header_block.find("\r\n\t") != std::string_view::npos;
+}
+
+// The framing rules Beast leaves to the application (RFC 9112 §3.2, §6.1, §6.3; RFC 9110
+// §8.6): a reason to answer 400 and close, or nullopt.
+template <typename Header>
+std::optional<std::string> framing_problem(const Header& header) {
+  const auto hosts = header.count(bhttp::field::host);
+  if (hosts > 1) return "more than one Host header";
+  if (hosts == 0 && header.version() >= 11) return "an HTTP/1.1 request needs a Host header";
+  if (hosts == 1 && !valid_host(trim_ows(header[bhttp::field::host]))) return "the Host header is not a valid host";
+  const auto lengths = header.count(bhttp::field::content_length);
+  if (lengths > 1) return "more than one Content-Length header";
+  if (lengths == 1 && header[bhttp::field::content_length].find(',') != std::string_view::npos) {
+    return "Content-Length lists more than one value";
+  }
+  const auto codings = header.count(bhttp::field::transfer_encoding);
+  if (codings > 0) {
+    if (header.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request";
+    if (codings > 1) return "more than one Transfer-Encoding header";
+    if (lengths > 0) return "both Content-Length and Transfer-Encoding";
+    if (!ascii::iequals(trim_ows(header[bhttp::field::transfer_encoding]), "chunked")) {
+      return "the only transfer coding accepted is chunked";
+    }
+  }
+  return std::nullopt;
+}
+
+// Token buckets per client address, refilled continuously.
+class RateLimiter {
+ public:
+  RateLimiter(unsigned rate, unsigned burst) : rate_(rate), burst_(burst == 0 ? rate : burst) {}
+  bool enabled() const { return rate_ > 0; }
+
+  // nullopt when the request may proceed; otherwise the seconds until a token is back.
+  std::optional<unsigned> take(const std::string& key, Clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    if (buckets_.size() >= max_rate_buckets && !buckets_.contains(key)) prune(now);
+    auto [it, fresh] = buckets_.try_emplace(key, Bucket{static_cast<double>(burst_), now});
+    auto& bucket = it->second;
+    if (!fresh) {
+      bucket.tokens = std::min<double>(burst_, bucket.tokens + seconds(now - bucket.last) * rate_);
+      bucket.last = now;
+    }
+    if (bucket.tokens >= 1.0) {
+      bucket.tokens -= 1.0;
+      return std::nullopt;
+    }
+    return static_cast<unsigned>(std::ceil((1.0 - bucket.tokens) / rate_));
+  }
+
+ private:
+  struct Bucket {
+    double tokens;
+    Clock::time_point last;
+  };
+  static double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+  void prune(Clock::time_point now) {
+    std::erase_if(buckets_, [&](const auto& entry) {
+      return entry.second.tokens + seconds(now - entry.second.last) * rate_ >= burst_;
+    });
+    if (buckets_.size() >= max_rate_buckets) buckets_.clear();  // all busy: start over rather than grow
+  }
+
+  const unsigned rate_;
+  const unsigned burst_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
 
 }  // namespace
 
@@ -74,126 +172,219 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   class Session;
 
   Impl(asio::io_context& io_context, ServerOptions opts, std::shared_ptr<const Router> r)
-      : io(io_context), options(std::move(opts)), router(std::move(r)), acceptor(asio::make_strand(io_context)) {}
+      : io(io_context),
+        options(std::move(opts)),
+        router(std::move(r)),
+        acceptor(asio::make_strand(io_context)),
+        limiter(options.client_rate_limit_rps, options.client_rate_limit_burst) {}
 
   asio::io_context& io;
   ServerOptions options;
   std::shared_ptr<const Router> router;
   tcp::acceptor acceptor;
+  RateLimiter limiter;
   std::uint16_t bound_port = 0;
 
   std::atomic<bool> draining{false};
   std::atomic<std::size_t> active{0};
+  std::atomic<std::size_t> reserved_active{0};
   std::atomic<std::size_t> rejecting{0};
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> rejected{0};
+  std::atomic<std::uint64_t> rejected_per_client{0};
+  std::atomic<std::uint64_t> rate_limited{0};
 
   std::mutex mutex;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
+  std::unordered_map<std::string, std::size_t> per_client;  // open connections per counted peer
   std::function<void()> drained_callback;
   bool drained_fired = false;
+  Clock::time_point last_accept_warning{};
+  std::uint64_t accept_failures_unlogged = 0;
 
   void start();
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> reject(tcp::socket socket);
+  void admit(tcp::socket socket, asio::any_io_executor strand);
+  void refuse(tcp::socket socket, unsigned status, std::string_view code, std::string_view detail);
+  asio::awaitable<void> reject(tcp::socket socket, unsigned status, std::string code, std::string detail);
   void begin_drain();
   void close_all();
-  void session_ended(const Session* session);
+  void session_ended(const Session* session, const std::string& counted_peer, bool reserved);
   void maybe_fire_drained(std::unique_lock<std::mutex>& lock);
   std::vector<std::shared_ptr<Session>> snapshot();
 };
 
 class Server::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(std::shared_ptr<Impl> server, tcp::socket socket)
-      : server_(std::move(server)), stream_(std::move(socket)) {
-    boost::system::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
-    if (!ec) peer_ = endpoint.address().to_string();
-  }
-  ~Session() { server_->session_ended(this); }
+  Session(std::shared_ptr<Impl> server, tcp::socket socket, std::string peer, bool counted, bool reserved)
+      : server_(std::move(server)),
+        socket_(std::move(socket)),
+        watchdog_(socket_.get_executor()),
+        peer_(std::move(peer)),
+        counted_(counted),
+        reserved_(reserved) {}
+  ~Session() { server_->session_ended(this, counted_ ? peer_ : std::string(), reserved_); }
 
   asio::awaitable<void> run();
 
   // Runs on the session's strand: an idle keep-alive connection is closed, a busy one is left
   // to finish its request. Bytes already waiting in the socket count as a request in flight.
   void close_if_idle() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
       boost::system::error_code ec;
-      if (self->idle_ && self->stream_.socket().available(ec) == 0) self->stream_.cancel();
+      if (self->idle_ && self->socket_.available(ec) == 0) self->socket_.cancel(ec);
     });
   }
   void close_now() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
-      self->stream_.cancel();
+      boost::system::error_code ignored;
+      self->socket_.cancel(ignored);
     });
   }
 
  private:
-  asio::awaitable<Response> dispatch(Request& request);
-  asio::awaitable<bool> write(const Request& request, Response& response, unsigned version, bool keep_alive);
+  // The watchdog: at `at`, whatever operation the socket has pending is cancelled and
+  // timed_out_ is set (the socket stays open, so an answer can still be written).
+  void watch(Clock::time_point at) {
+    timed_out_ = false;
+    const auto generation = ++watch_generation_;
+    watchdog_.expires_at(at);
+    watchdog_.async_wait([self = shared_from_this(), generation](const boost::system::error_code& ec) {
+      if (ec || generation != self->watch_generation_) return;
+      self->timed_out_ = true;
+      boost::system::error_code ignored;
+      self->socket_.cancel(ignored);
+    });
+  }
+  void unwatch() {
+    ++watch_generation_;
+    watchdog_.cancel();
+  }
+
+  asio::awaitable<boost::system::error_code> read_header(bhttp::request_parser<bhttp::string_body>& parser);
+  asio::awaitable<Response> dispatch(Request& request, Clock::time_point deadline);
+  asio::awaitable<bool> write(const Request& request, Response& response, unsigned version, bool keep_alive,
+                              Clock::time_point deadline);
+  asio::awaitable<void> answer_and_close(Request& request, Response response, Clock::time_point deadline);
+  asio::awaitable<void> linger();
   void apply_cors(const Request& request, Response& response) const;
 
   std::shared_ptr<Impl> server_;
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  asio::steady_timer watchdog_;
+  std::uint64_t watch_generation_ = 0;
+  bool timed_out_ = false;
   beast::flat_buffer buffer_;
   std::string peer_;
+  bool counted_ = false;   // counted in per_client under peer_
+  bool reserved_ = false;  // admitted into the reserve: reserved paths only, one request
   bool idle_ = false;
   bool closing_ = false;
 };
 
+asio::awaitable<boost::system::error_code> Server::Impl::Session::read_header(
+    bhttp::request_parser<bhttp::string_body>& parser) {
+  while (true) {
+    if (buffer_.size() > 0) {
+      const std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+      // Beast folds obs-fold lines into the value; they are refused before it sees them.
+      if (const auto end = data.find("\r\n\r\n"); end != std::string_view::npos && has_folded_line(data.substr(0, end + 2))) {
+        co_return bhttp::error::bad_field;
+      }
+      boost::system::error_code ec;
+      const auto used = parser.put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (!ec && parser.is_header_done()) co_return ec;
+      if (ec && ec != bhttp::error::need_more) co_return ec;
+      if (!ec && used > 0) continue;
+    }
+    if (timed_out_) co_return beast::error::timeout;
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(read_chunk), use_tuple);
+    if (timed_out_) co_return beast::error::timeout;
+    if (ec) co_return ec;
+    buffer_.commit(n);
+  }
+}
+
 asio::awaitable<void> Server::Impl::Session::run() {
   const auto& options = server_->options;
+  const auto accepted = Clock::now();
+  // A connection of the reserve must send its one request promptly: a client that idles
+  // there keeps a health check out for at most a second.
+  const auto header_timeout =
+      reserved_ ? std::min<std::chrono::milliseconds>(options.header_timeout, reserved_header_timeout) : options.header_timeout;
+  bool first_request = true;
   while (!closing_) {
-    // Wait for the first byte of the next request under the idle timeout.
+    // Wait for the first byte of the next request: on a new connection under the header
+    // timeout, between keep-alive requests under the idle timeout.
     if (buffer_.size() == 0) {
       idle_ = true;
       boost::system::error_code available_ec;
-      if (server_->draining.load() && stream_.socket().available(available_ec) == 0) break;
-      stream_.expires_after(options.idle_timeout);
-      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(read_chunk), use_tuple);
+      if (server_->draining.load() && socket_.available(available_ec) == 0) break;
+      watch(first_request ? accepted + header_timeout : Clock::now() + options.idle_timeout);
+      auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(read_chunk), use_tuple);
       idle_ = false;
-      if (ec || closing_) break;
+      if (ec || closing_ || timed_out_) break;
       buffer_.commit(n);
     }
 
-    // Read the whole request under the request timeout, so a trickling client is cut off.
-    const auto started = std::chrono::steady_clock::now();
-    stream_.expires_after(options.request_timeout);
+    // One deadline for the whole request, from its first byte; the headers must also be in
+    // within the header timeout.
+    const auto started = Clock::now();
+    const auto deadline = started + options.request_timeout;
+    const auto header_deadline = std::min(deadline, (first_request ? accepted : started) + header_timeout);
+    first_request = false;
+
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
     parser.body_limit(options.max_body_bytes);
-    auto [read_ec, read_n] = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
-    (void)read_n;
+    watch(header_deadline);
+    auto read_ec = co_await read_header(parser);
+    std::optional<std::string> refused_framing;
+    if (!read_ec) {
+      refused_framing = framing_problem(parser.get());
+      if (!refused_framing && !parser.is_done()) {
+        watch(deadline);
+        auto [body_ec, body_n] = co_await bhttp::async_read(socket_, buffer_, parser, use_tuple);
+        (void)body_n;
+        read_ec = timed_out_ ? beast::error::timeout : body_ec;
+      }
+    }
+    unwatch();
     if (closing_) break;
 
     Request request;
     request.client_address = peer_;
-    if (read_ec) {
-      if (read_ec == bhttp::error::end_of_stream || read_ec == asio::error::connection_reset ||
-          read_ec == asio::error::eof || read_ec == asio::error::operation_aborted) {
+    if (read_ec || refused_framing) {
+      const bool in_body = parser.is_header_done();
+      if (read_ec == bhttp::error::end_of_stream || read_ec == bhttp::error::partial_message ||
+          read_ec == asio::error::connection_reset || read_ec == asio::error::eof ||
+          read_ec == asio::error::operation_aborted) {
         break;
       }
       request.request_id = generate_request_id();
-      if (read_ec == beast::error::timeout) {
-        // tcp_stream has already closed the socket: a client this slow gets no answer.
+      request.method = "-";
+      request.path = "-";
+      if (read_ec == beast::error::timeout && !in_body) {
+        // Headers this slow (slowloris) get no answer.
         log::write(log::Level::info, request.request_id, "request timeout; connection closed",
                    {{"client", std::string_view(peer_)}});
         break;
       }
       Response response;
-      if (read_ec == bhttp::error::header_limit) {
+      if (refused_framing) {
+        response = problem(400, "bad_request", "malformed HTTP request: " + *refused_framing);
+      } else if (read_ec == beast::error::timeout) {
+        response = problem(408, "request_timeout", "the request body did not arrive within the request timeout");
+      } else if (read_ec == bhttp::error::header_limit) {
         response = problem(431, "header_too_large", "request headers exceed " + std::to_string(options.max_header_bytes) + " bytes");
       } else if (read_ec == bhttp::error::body_limit) {
         response = problem(413, "body_too_large", "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
       } else {
         response = problem(400, "bad_request", "malformed HTTP request: " + read_ec.message());
       }
-      stream_.expires_after(rejection_write_timeout);
-      request.method = "-";
-      request.path = "-";
-      co_await write(request, response, 11, false);
+      co_await answer_and_close(request, std::move(response), Clock::now());
       break;
     }
 
@@ -207,12 +398,25 @@ asio::awaitable<void> Server::Impl::Session::run() {
                                                                                 : generate_request_id();
     request.client_address = client_address(peer_, request, options.trusted_proxies);
 
-    Response response = co_await dispatch(request);
+    Response response;
+    std::optional<unsigned> retry_after;
+    if (server_->limiter.enabled() && !is_trusted(request.client_address, options.trusted_proxies)) {
+      retry_after = server_->limiter.take(request.client_address, Clock::now());
+    }
+    if (retry_after) {
+      server_->rate_limited.fetch_add(1, std::memory_order_relaxed);
+      request.path = "-";
+      response = problem(429, "rate_limited", "too many requests from this client; retry later");
+      response.set_header("Retry-After", std::to_string(*retry_after));
+      apply_cors(request, response);
+    } else {
+      response = co_await dispatch(request, deadline);
+    }
     server_->requests.fetch_add(1, std::memory_order_relaxed);
-    const bool keep_alive = message.keep_alive() && !response.close_connection && !server_->draining.load();
-    stream_.expires_after(options.request_timeout);
-    const bool written = co_await write(request, response, message.version(), keep_alive);
-    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    const bool keep_alive =
+        message.keep_alive() && !response.close_connection && !server_->draining.load() && !reserved_;
+    const bool written = co_await write(request, response, message.version(), keep_alive, deadline);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
     log::write(log::Level::info, request.request_id, "request",
                {{"method", std::string_view(request.method)},
                 {"path", std::string_view(request.path)},
@@ -222,12 +426,42 @@ asio::awaitable<void> Server::Impl::Session::run() {
                 {"client", std::string_view(request.client_address)}});
     if (!written || !keep_alive) break;
   }
+  unwatch();
   boost::system::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  socket_.close(ignored);
 }
 
-asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request) {
+// An answer to a request that cannot be read further: written, then a lingering close.
+asio::awaitable<void> Server::Impl::Session::answer_and_close(Request& request, Response response,
+                                                              Clock::time_point deadline) {
+  const bool written = co_await write(request, response, 11, false, deadline);
+  log::write(log::Level::info, request.request_id, "request refused",
+             {{"status", static_cast<std::uint64_t>(response.status)},
+              {"client", std::string_view(peer_)}});
+  if (written) co_await linger();
+}
+
+// Lingering close (RFC 9112 §9.6): the write side is shut down first, then input is read and
+// discarded for a bounded time and size, so a client still sending receives the answer rather
+// than a reset caused by unread data.
+asio::awaitable<void> Server::Impl::Session::linger() {
+  const auto& options = server_->options;
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  buffer_.clear();
+  watch(Clock::now() + options.linger_timeout);
+  std::size_t discarded = 0;
+  while (discarded < options.linger_max_bytes && !closing_) {
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(read_chunk), use_tuple);
+    if (ec || timed_out_) break;
+    discarded += n;
+  }
+  unwatch();
+  buffer_.clear();
+}
+
+asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Clock::time_point deadline) {
   const auto question = request.target.find('?');
   const std::string_view raw_path = std::string_view(request.target).substr(0, question);
   if (question != std::string::npos) request.query = request.target.substr(question + 1);
@@ -237,6 +471,16 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request) {
   }
   auto decoded = percent_decode(raw_path, false);
   request.path = decoded ? std::move(*decoded) : std::string(raw_path);
+
+  // A connection of the reserve serves the operational endpoints only.
+  if (reserved_) {
+    const auto& paths = server_->options.reserved_paths;
+    if (std::find(paths.begin(), paths.end(), request.path) == paths.end()) {
+      auto response = problem(503, "overloaded", "the server is at its connection limit; retry later");
+      response.set_header("Retry-After", "1");
+      co_return response;
+    }
+  }
 
   // CORS preflight: answered here for any path that exists.
   if (request.method == "OPTIONS" && request.header("Origin") && request.header("Access-Control-Request-Method")) {
@@ -255,6 +499,13 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request) {
     }
   }
 
+  // Guards (authentication) run before routing, so a refused caller cannot tell a missing
+  // path from a wrong method.
+  if (auto refusal = server_->router->check_guards(request)) {
+    apply_cors(request, *refusal);
+    co_return std::move(*refusal);
+  }
+
   auto match = server_->router->match(request.method, raw_path);
   Response response;
   if (match.outcome == Router::Outcome::not_found) {
@@ -264,10 +515,10 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request) {
     response.set_header("Allow", match.allow);
   } else {
     request.path_params = std::move(match.params);
-    // The handler runs under the request timeout; a handler that overruns is cancelled.
-    asio::steady_timer deadline(stream_.get_executor(), server_->options.request_timeout);
+    // The handler runs until the request's deadline; a handler that overruns is cancelled.
+    asio::steady_timer timer(socket_.get_executor(), deadline);
     try {
-      auto outcome = co_await ((*match.handler)(request) || deadline.async_wait(use_tuple));
+      auto outcome = co_await ((*match.handler)(request) || timer.async_wait(use_tuple));
       if (outcome.index() == 0) {
         response = std::move(std::get<0>(outcome));
       } else {
@@ -296,7 +547,7 @@ void Server::Impl::Session::apply_cors(const Request& request, Response& respons
 }
 
 asio::awaitable<bool> Server::Impl::Session::write(const Request& request, Response& response, unsigned version,
-                                                   bool keep_alive) {
+                                                   bool keep_alive, Clock::time_point deadline) {
   const bool head = request.method == "HEAD";
   const auto body = response.body_view();
   // A span body sends the response's (possibly shared, cached) bytes without copying them.
@@ -307,9 +558,11 @@ asio::awaitable<bool> Server::Impl::Session::write(const Request& request, Respo
   message.keep_alive(keep_alive);
   if (!head) message.body() = beast::span<const char>(body.data(), body.size());
   if (response.status != 204 && response.status != 304) message.content_length(body.size());
-  auto [ec, n] = co_await bhttp::async_write(stream_, message, use_tuple);
+  watch(std::max(deadline, Clock::now() + answer_write_grace));
+  auto [ec, n] = co_await bhttp::async_write(socket_, message, use_tuple);
   (void)n;
-  co_return !ec;
+  unwatch();
+  co_return !ec && !timed_out_;
 }
 
 void Server::Impl::start() {
@@ -330,42 +583,80 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     auto [ec, socket] = co_await acceptor.async_accept(strand, use_tuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || draining.load()) break;
-      log::warn("accept failed", {{"error", std::string_view(ec.message())}});
-      // Out of descriptors and the like: back off briefly instead of spinning.
+      // Out of descriptors and the like: back off briefly instead of spinning, and say so at
+      // most once a second.
+      ++accept_failures_unlogged;
+      const auto now = Clock::now();
+      if (now - last_accept_warning >= std::chrono::seconds(1)) {
+        log::warn("accept failed", {{"error", std::string_view(ec.message())},
+                                    {"failures", accept_failures_unlogged}});
+        last_accept_warning = now;
+        accept_failures_unlogged = 0;
+      }
       asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(use_tuple);
       continue;
     }
-    boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
-    if (active.load() >= options.max_connections) {
-      rejected.fetch_add(1, std::memory_order_relaxed);
-      if (rejecting.load() < max_rejections_in_flight) {
-        rejecting.fetch_add(1);
-        auto executor = socket.get_executor();
-        asio::co_spawn(executor, reject(std::move(socket)), asio::detached);
-      } else {
-        socket.close(ignored);
-      }
-      continue;
-    }
-    active.fetch_add(1);
-    auto session = std::make_shared<Session>(self, std::move(socket));
-    {
-      std::lock_guard lock(mutex);
-      sessions.emplace(session.get(), session);
-    }
-    auto executor = strand;
-    asio::co_spawn(executor, [session] { return session->run(); }, asio::detached);
+    admit(std::move(socket), strand);
   }
 }
 
-asio::awaitable<void> Server::Impl::reject(tcp::socket socket) {
+void Server::Impl::admit(tcp::socket socket, asio::any_io_executor strand) {
+  boost::system::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  std::string peer = endpoint.address().to_string();
+
+  // The general pool, then the reserve for the operational endpoints, then a 503.
+  bool reserved = false;
+  if (active.load() - reserved_active.load() >= options.max_connections) {
+    if (reserved_active.load() >= options.reserved_connections) {
+      rejected.fetch_add(1, std::memory_order_relaxed);
+      refuse(std::move(socket), 503, "overloaded", "the server is at its connection limit; retry later");
+      return;
+    }
+    reserved = true;
+  }
+  bool counted = false;
+  if (options.max_connections_per_client > 0 && !is_trusted(peer, options.trusted_proxies)) {
+    std::lock_guard lock(mutex);
+    auto& open = per_client[peer];
+    if (open >= options.max_connections_per_client) {
+      rejected_per_client.fetch_add(1, std::memory_order_relaxed);
+      refuse(std::move(socket), 429, "too_many_connections", "this client has too many open connections");
+      return;
+    }
+    ++open;
+    counted = true;
+  }
+  active.fetch_add(1);
+  if (reserved) reserved_active.fetch_add(1);
+  auto session = std::make_shared<Session>(shared_from_this(), std::move(socket), std::move(peer), counted, reserved);
+  {
+    std::lock_guard lock(mutex);
+    sessions.emplace(session.get(), session);
+  }
+  asio::co_spawn(strand, [session] { return session->run(); }, asio::detached);
+}
+
+void Server::Impl::refuse(tcp::socket socket, unsigned status, std::string_view code, std::string_view detail) {
+  if (rejecting.load() >= max_rejections_in_flight) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  rejecting.fetch_add(1);
+  auto executor = socket.get_executor();
+  asio::co_spawn(executor, reject(std::move(socket), status, std::string(code), std::string(detail)), asio::detached);
+}
+
+asio::awaitable<void> Server::Impl::reject(tcp::socket socket, unsigned status, std::string code, std::string detail) {
   auto self = shared_from_this();
   beast::tcp_stream stream(std::move(socket));
   stream.expires_after(rejection_write_timeout);
-  const auto body = problem(503, "overloaded", "the server is at its connection limit; retry later").body;
-  bhttp::response<bhttp::string_body> message{bhttp::status::service_unavailable, 11};
+  const auto body = problem(status, code, detail).body;
+  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(status), 11};
   message.set(bhttp::field::content_type, "application/problem+json");
   message.set(bhttp::field::retry_after, "1");
   message.set("X-Request-Id", generate_request_id());
@@ -373,8 +664,15 @@ asio::awaitable<void> Server::Impl::reject(tcp::socket socket) {
   message.body() = body;
   message.prepare_payload();
   co_await bhttp::async_write(stream, message, use_tuple);
+  // A request that has already arrived is read away before closing, so the close is not a
+  // reset that could destroy the answer.
   boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  auto& raw = stream.socket();
+  raw.shutdown(tcp::socket::shutdown_send, ignored);
+  raw.non_blocking(true, ignored);
+  char scratch[4096];
+  for (int i = 0; i < 16 && raw.available(ignored) > 0; ++i) raw.read_some(asio::buffer(scratch), ignored);
+  raw.close(ignored);
   rejecting.fetch_sub(1);
 }
 
@@ -402,10 +700,14 @@ void Server::Impl::close_all() {
   for (auto& session : snapshot()) session->close_now();
 }
 
-void Server::Impl::session_ended(const Session* session) {
+void Server::Impl::session_ended(const Session* session, const std::string& counted_peer, bool reserved) {
+  if (reserved) reserved_active.fetch_sub(1);
   active.fetch_sub(1);
   std::unique_lock lock(mutex);
   sessions.erase(session);
+  if (!counted_peer.empty()) {
+    if (auto it = per_client.find(counted_peer); it != per_client.end() && --it->second == 0) per_client.erase(it);
+  }
   maybe_fire_drained(lock);
 }
 
@@ -439,7 +741,14 @@ void Server::on_drained(std::function<void()> callback) {
 }
 
 ServerStats Server::stats() const {
-  return {impl_->active.load(), impl_->requests.load(), impl_->rejected.load()};
+  ServerStats stats;
+  stats.active_connections = impl_->active.load();
+  stats.requests = impl_->requests.load();
+  stats.rejected_connections = impl_->rejected.load();
+  stats.rejected_per_client = impl_->rejected_per_client.load();
+  stats.rate_limited = impl_->rate_limited.load();
+  stats.reserved_active = impl_->reserved_active.load();
+  return stats;
 }
 
 }  // namespace coinfan::http

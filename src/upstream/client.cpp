@@ -3,6 +3,7 @@
 // Retry-After, error mapping, request checks) live in pure code next to it.
 
 #include "coinfan/core/ascii.hpp"
+#include "coinfan/core/log.hpp"
 #include "coinfan/upstream/client.hpp"
 
 #include <openssl/ssl.h>
@@ -328,7 +329,26 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
     } in_flight{counters_.in_flight};
     Result<Response> result = co_await execute(control, std::move(request), started);
     record_outcome(result, SteadyClock::now() - started);
+    if (!result.ok()) co_return without_endpoint(std::move(result).error());
     co_return result;
+  }
+
+  // Callers may show an error's detail to API clients: the gateway's host and port stay in the
+  // service log only.
+  Error without_endpoint(Error error) const {
+    const std::string endpoint = url_.endpoint();
+    if (error.detail.find(endpoint) == std::string::npos) return error;
+    if (error.code != ErrorCode::circuit_open && error.code != ErrorCode::cancelled) {
+      log::warn("upstream call failed", {{"endpoint", std::string_view(endpoint)},
+                                         {"code", to_string(error.code)},
+                                         {"detail", std::string_view(error.detail)}});
+    }
+    for (const std::string& form : {" (" + endpoint + ")", " for " + endpoint, endpoint}) {
+      for (auto at = error.detail.find(form); at != std::string::npos; at = error.detail.find(form, at)) {
+        error.detail.erase(at, form.size());
+      }
+    }
+    return error;
   }
 
   void record_outcome(const Result<Response>& result, SteadyClock::duration elapsed) {

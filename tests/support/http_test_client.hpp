@@ -10,6 +10,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -59,6 +63,32 @@ class RawConnection {
   boost::asio::ip::tcp::socket socket_;
   boost::beast::flat_buffer buffer_;
 };
+
+// Everything the peer sends until it closes the connection or `wait` passes without a byte.
+// (Asio's blocking reads retry past SO_RCVTIMEO, so this polls the descriptor itself.)
+struct UntilClosed {
+  std::string bytes;
+  bool closed = false;  // end of stream or reset
+  bool reset = false;   // the close was a reset
+};
+
+inline UntilClosed read_until_closed(RawConnection& connection, std::chrono::milliseconds wait) {
+  UntilClosed out;
+  const int fd = connection.socket().native_handle();
+  char chunk[4096];
+  while (true) {
+    pollfd ready{fd, POLLIN, 0};
+    if (::poll(&ready, 1, static_cast<int>(wait.count())) <= 0) return out;  // still open
+    const auto n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n > 0) {
+      out.bytes.append(chunk, static_cast<std::size_t>(n));
+      continue;
+    }
+    out.closed = true;
+    out.reset = n < 0 && errno == ECONNRESET;
+    return out;
+  }
+}
 
 inline std::string get_request(std::string_view path, std::string_view extra_headers = {}) {
   std::string request = "GET ";

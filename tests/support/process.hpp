@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,7 +18,9 @@ namespace coinfan::testing {
 
 class ChildProcess {
  public:
-  ChildProcess(const std::string& binary, std::vector<std::string> args, bool capture_stderr = false) {
+  // `max_open_files`, when set, is the child's RLIMIT_NOFILE (soft and hard).
+  ChildProcess(const std::string& binary, std::vector<std::string> args, bool capture_stderr = false,
+               std::optional<rlim_t> max_open_files = std::nullopt) {
     int out[2];
     if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
@@ -27,6 +30,10 @@ class ChildProcess {
       if (capture_stderr) ::dup2(out[1], STDERR_FILENO);
       ::close(out[0]);
       ::close(out[1]);
+      if (max_open_files) {
+        const rlimit limit{*max_open_files, *max_open_files};
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(126);
+      }
       std::vector<char*> argv;
       argv.push_back(const_cast<char*>(binary.c_str()));
       for (auto& arg : args) argv.push_back(arg.data());
@@ -84,10 +91,32 @@ class ChildProcess {
 
   void signal(int number) { ::kill(pid_, number); }
 
+  // Closes the reading end of the child's stdout, as a log collector that goes away does: the
+  // child's next write meets a pipe without a reader.
+  void close_output() {
+    if (out_fd_ >= 0) ::close(out_fd_);
+    out_fd_ = -1;
+  }
+
+  // True while the child has not exited.
+  bool running() {
+    if (exit_status_) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_status_ = status;
+      return false;
+    }
+    return true;
+  }
+
   int wait() {
     int status = 0;
-    ::waitpid(pid_, &status, 0);
-    exit_status_ = status;
+    if (exit_status_) {
+      status = *exit_status_;
+    } else {
+      ::waitpid(pid_, &status, 0);
+      exit_status_ = status;
+    }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
 

@@ -31,6 +31,11 @@ struct ServerConfig {
   Millis idle_timeout{60000};
   Millis drain_timeout{10000};
   std::size_t max_connections = 10000;
+  Millis header_timeout{10000};               // accept (or a request's first byte) to end of headers
+  std::size_t reserved_connections = 16;      // beyond max_connections, for /healthz /readyz /metrics
+  std::size_t max_connections_per_client = 256;  // per peer address; 0: off; trusted_proxies exempt
+  unsigned client_rate_limit_rps = 0;         // per client address; 0: off
+  unsigned client_rate_limit_burst = 0;       // 0: the same as client_rate_limit_rps
   std::vector<std::string> trusted_proxies;
   std::vector<std::string> cors_allowed_origins;
 };

@@ -41,6 +41,14 @@ class Router {
   // `wrap(method, handler)`; used to put authentication in front of a group of routes.
   void wrap(std::string_view prefix, const std::function<Handler(const std::string& method, Handler)>& wrap);
 
+  // A check run by the server before routing, for every request whose decoded path starts
+  // with `prefix` (whether or not a route matches it), so that without a key a caller learns
+  // nothing about which paths and methods exist. nullopt lets the request proceed.
+  using Guard = std::function<std::optional<Response>(const Request&)>;
+  void guard(std::string prefix, Guard guard);
+  // The first refusal of the guards covering `request.path`, if any.
+  std::optional<Response> check_guards(const Request& request) const;
+
  private:
   struct Route {
     std::string method;
@@ -48,6 +56,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  std::vector<std::pair<std::string, Guard>> guards_;
 };
 
 }  // namespace coinfan::http

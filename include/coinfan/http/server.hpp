@@ -23,9 +23,30 @@ struct ServerOptions {
   std::uint16_t port = 0;  // 0: any free port; see Server::port()
   std::size_t max_body_bytes = 65536;
   std::size_t max_header_bytes = 16384;
-  std::chrono::milliseconds request_timeout{15000};  // reading, handling and writing one request
-  std::chrono::milliseconds idle_timeout{60000};     // waiting for the next request on keep-alive
+  // One deadline per request, from its first byte: reading, handling and writing together (an
+  // error answer gets at most one more second to be written).
+  std::chrono::milliseconds request_timeout{15000};
+  std::chrono::milliseconds idle_timeout{60000};  // waiting for the next request on keep-alive
+  // From accept (or, on keep-alive, the request's first byte) to the end of its headers; a new
+  // connection that sends nothing is closed after this, not after idle_timeout.
+  std::chrono::milliseconds header_timeout{10000};
   std::size_t max_connections = 10000;
+  // Connections beyond max_connections kept for `reserved_paths` only (one request each), so
+  // health checks and the scraper still get through when the general pool is full.
+  std::size_t reserved_connections = 16;
+  std::vector<std::string> reserved_paths = {"/healthz", "/readyz", "/metrics"};
+  // Open connections per peer address (0: no limit); peers in trusted_proxies are exempt.
+  // (The service's configuration default is 256.)
+  std::size_t max_connections_per_client = 0;
+  // Requests per second per client address (0: off), with this burst (0: the same as the
+  // rate). The client address is the forwarded one when the peer is a trusted proxy; a client
+  // address that is itself trusted is exempt.
+  unsigned client_rate_limit_rps = 0;
+  unsigned client_rate_limit_burst = 0;
+  // After an error answer that closes the connection, unread input is drained for at most
+  // this long (and linger_max_bytes) so the client reads the answer instead of a reset.
+  std::chrono::milliseconds linger_timeout{2000};
+  std::size_t linger_max_bytes = 256 * 1024;
   std::vector<Cidr> trusted_proxies;
   std::vector<std::string> cors_allowed_origins;
 };
@@ -33,7 +54,10 @@ struct ServerOptions {
 struct ServerStats {
   std::size_t active_connections = 0;
   std::uint64_t requests = 0;
-  std::uint64_t rejected_connections = 0;
+  std::uint64_t rejected_connections = 0;     // over max_connections (503)
+  std::uint64_t rejected_per_client = 0;      // over max_connections_per_client (429)
+  std::uint64_t rate_limited = 0;             // requests over client_rate_limit_rps (429)
+  std::size_t reserved_active = 0;            // connections in the reserve now
 };
 
 class Server {

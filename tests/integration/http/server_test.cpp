@@ -252,6 +252,7 @@ TEST(HttpServer, TricklingClientIsCutOffAtRequestTimeout) {
 TEST(HttpServer, ConnectionLimitRefusesExcessWith503) {
   auto options = small_limits();
   options.max_connections = 2;
+  options.reserved_connections = 0;  // no reserve: the third connection is refused at once
   HttpTestServer server(options, test_router());
   RawConnection first(server.port());
   RawConnection second(server.port());

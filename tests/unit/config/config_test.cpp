@@ -198,6 +198,35 @@ TEST(Config, ListenAndProxiesAreValidated) {
   EXPECT_THAT(all, Contains("cache.stale_ms: must not be less than fresh_ms"));
 }
 
+TEST(Config, ConnectionGovernanceKeysHaveDefaultsAndRanges) {
+  auto defaults = parse("{}", fake_env());
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->server.header_timeout, std::chrono::milliseconds(10000));
+  EXPECT_EQ(defaults.config->server.reserved_connections, 16u);
+  EXPECT_EQ(defaults.config->server.max_connections_per_client, 256u);
+  EXPECT_EQ(defaults.config->server.client_rate_limit_rps, 0u);
+  EXPECT_EQ(defaults.config->server.client_rate_limit_burst, 0u);
+
+  auto set = parse(R"({ "server": { "header_timeout_ms": 2500, "reserved_connections": 4,
+    "max_connections_per_client": 0, "client_rate_limit_rps": 20, "client_rate_limit_burst": 40 } })",
+                   fake_env());
+  ASSERT_TRUE(set.config) << ::testing::PrintToString(messages(set));
+  EXPECT_EQ(set.config->server.header_timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(set.config->server.reserved_connections, 4u);
+  EXPECT_EQ(set.config->server.max_connections_per_client, 0u);
+  EXPECT_EQ(set.config->server.client_rate_limit_rps, 20u);
+  EXPECT_EQ(set.config->server.client_rate_limit_burst, 40u);
+
+  auto bad = parse(R"({ "server": { "header_timeout_ms": 0, "reserved_connections": -1,
+    "client_rate_limit_rps": "fast" } })", fake_env());
+  EXPECT_FALSE(bad.config);
+  const auto errors = messages(bad);
+  EXPECT_EQ(errors.size(), 3u) << ::testing::PrintToString(errors);
+  EXPECT_THAT(errors, Contains(HasSubstr("server.header_timeout_ms")));
+  EXPECT_THAT(errors, Contains(HasSubstr("server.reserved_connections")));
+  EXPECT_THAT(errors, Contains(HasSubstr("server.client_rate_limit_rps")));
+}
+
 TEST(Config, ErrorsNeverContainSecretValues) {
   auto result = parse(R"({"gateways": [{"id": "a", "type": "ccpayment-v2", "base_url": "http://x.example",
     "app_id": "i", "app_secret": "super-secret-value", "bogus": 1}]})", fake_env());
