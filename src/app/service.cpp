@@ -129,8 +129,8 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   http::Server server(io, server_options(config.server), router);
   const http::ApiKeyAuth auth(config.api_keys, open_reads);
   add_operational_routes(*router, server);
-  // Under /v1/ the API key is checked before routing too (the handlers are also wrapped below),
-  // so that without a key 404 and 405 say nothing about which routes exist.
+  // Under /v1/ the API key is checked before routing, so that without a key 404 and 405 say
+  // nothing about which routes exist.
   router->guard("/v1/", [&auth](const http::Request& request) {
     const bool read = request.method == "GET" || request.method == "HEAD";
     return auth.check(request, read ? http::Scope::read : http::Scope::write);
@@ -148,9 +148,11 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   api::add_api_routes(*router, views, records::make_records_service(gateways, io.get_executor(), record_options),
                       writes);
   // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
+  // The guard above checks every request; write handlers are wrapped as well, so that they see
+  // the key's name for the audit line.
   router->wrap("/v1/", [&auth](const std::string& method, http::Handler handler) {
     const bool read = method == "GET" || method == "HEAD";
-    return auth.protect(read ? http::Scope::read : http::Scope::write, std::move(handler));
+    return read ? std::move(handler) : auth.protect(http::Scope::write, std::move(handler));
   });
   router->add("GET", "/metrics", http::sync_handler([&server, gateways, writes](const http::Request&) {
                 http::Response response;
