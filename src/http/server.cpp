@@ -26,6 +26,7 @@
 
 #include "coinfan/core/log.hpp"
 #include "coinfan/http/request_id.hpp"
+#include "http/request_parser.hpp"
 
 namespace coinfan::http {
 
@@ -161,9 +162,8 @@ asio::awaitable<void> Server::Impl::Session::run() {
     // Read the whole request under the request timeout, so a trickling client is cut off.
     const auto started = std::chrono::steady_clock::now();
     stream_.expires_after(options.request_timeout);
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
-    parser.body_limit(options.max_body_bytes);
+    RequestParser parser;
+    configure_request_parser(parser, options);
     auto [read_ec, read_n] = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
     (void)read_n;
     if (closing_) break;
