@@ -48,6 +48,10 @@ void check_one(const Decimal& a, std::string_view source, unsigned places) {
   const auto amount = Decimal::parse_amount(source, false);
   FUZZ_CHECK(amount && *amount == a);
 
+  // Values thousands of digits long (exponents near the limit) are only round-tripped: each
+  // operation on them costs milliseconds, and the laws below do not depend on the width.
+  if (text.size() > 600) return;
+
   FUZZ_CHECK(-(-a) == a);
   FUZZ_CHECK((a - a).is_zero());
   FUZZ_CHECK(a + Decimal() == a);
@@ -141,9 +145,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto b = Decimal::parse(second);
   if (!b) return 0;
   check_one(*b, second, places);
-  // Operands thousands of digits apart (1e10000 with 1e-10000) make 20 000-digit sums that
-  // cost seconds each; the laws are the same at any width, so such pairs stop here.
-  if (a->to_string().size() + b->to_string().size() > 4000) return 0;
+  // Wide operands (1e10000 with 1e-10000 makes a 20 000-digit sum) cost milliseconds to seconds
+  // per operation; the laws are the same at any width past a few limbs, so they stop here.
+  if (a->to_string().size() + b->to_string().size() > 600) return 0;
   check_two(*a, *b, places);
   return 0;
 }
