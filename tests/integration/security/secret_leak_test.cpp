@@ -265,10 +265,18 @@ TEST(SecretLeak, NoSecretInLogsOrResponsesForAnyFaultOnAnyProviderOrAnyProblemAn
             continue;  // a fault this provider cannot have (a signature on v1 only, tokens on TruBit/Kuna)
           }
           kinds_injected.insert(fault.kind);
-          for (const char* target : {"/v1/balances?max_age_ms=0", "/v1/coins?max_age_ms=0", "/v1/prices?max_age_ms=0",
-                                     "/v1/gateways", "/v1/records?user_id=user-alice-1001&limit=5"}) {
+          // All gateways (the faulty one is one status among others), the faulty one alone (its
+          // error is the answer: 502), and the record list and lookups.
+          const std::vector<std::string> targets = {
+              "/v1/balances?max_age_ms=0", "/v1/coins?max_age_ms=0", "/v1/prices?max_age_ms=0", "/v1/gateways",
+              "/v1/balances?max_age_ms=0&gateway=" + member.id, "/v1/coins?max_age_ms=0&gateway=" + member.id,
+              "/v1/records?user_id=user-alice-1001&limit=5",
+              "/v1/gateways/ccp-main/transfers?order_id=leak-test-order",
+              "/v1/gateways/ccp-main/swaps/20240101000000000000000000000001"};
+          for (const auto& target : targets) {
             const auto [status, text] = fleet.get(target);
             EXPECT_NE(status, 0u) << target << " with " << sim::to_string(fault.kind) << " on " << member.id;
+            if (status >= 400) problem_statuses.insert(status);
             transcript.push_back(text);
           }
           fleet.simulator(member.id).clear_faults();
@@ -316,6 +324,7 @@ TEST(SecretLeak, NoSecretInLogsOrResponsesForAnyFaultOnAnyProviderOrAnyProblemAn
   }
 
   EXPECT_EQ(kinds_injected.size(), 9u);  // every Fault::Kind
+  EXPECT_TRUE(problem_statuses.contains(502u));  // a faulty gateway asked alone
   for (unsigned status : {400u, 401u, 403u, 404u, 405u, 413u, 431u}) EXPECT_TRUE(problem_statuses.contains(status)) << status;
   // The simulators issued session tokens (TruBit, Kuna), and the run was logged.
   EXPECT_FALSE(tokens.empty());
