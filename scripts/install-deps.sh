@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages coinfan builds and tests with. Idempotent: installs only
+# Installs the Debian 12 packages coinfan builds and tests with (clang-16 and libFuzzer for the
+# `fuzz` preset, scripts/fuzz.sh). Idempotent: installs only
 # what is missing, and refreshes the package index first whenever something is.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-16 libfuzzer-16-dev libclang-rt-16-dev
   curl ca-certificates
 )
 

@@ -67,6 +67,12 @@ std::string_view kind_name(const json::value& value) {
   return "a value";
 }
 
+// A value quoted in an error message as written in the file, never as expanded: `${NAME}` and
+// `${file:...}` may stand for a secret.
+std::string as_written(const json::value* value) {
+  return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
 bool is_variable_name(std::string_view name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front()))) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
@@ -391,9 +397,13 @@ void read_auth(ObjectReader& in, std::vector<ApiKey>& keys, const Environment& e
                          [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         }
         if (key_in.read_string_array("scopes", key.scopes)) {
-          for (const auto& scope : key.scopes) {
+          const auto* written = key_in.find("scopes");
+          for (std::size_t i = 0; i < key.scopes.size(); ++i) {
+            const auto& scope = key.scopes[i];
             if (scope != "read" && scope != "write") {
-              key_in.error("scopes", "unknown scope \"" + scope + "\" (read, write)");
+              const bool listed = written != nullptr && written->is_array() && i < written->get_array().size();
+              key_in.error("scopes", "unknown scope \"" + as_written(listed ? &written->get_array()[i] : nullptr) +
+                                         "\" (read, write)");
             }
           }
         } else if (!key_in.has("scopes")) {
@@ -436,7 +446,7 @@ void read_gateway(ObjectReader& in, GatewayConfig& gateway, std::span<const Prov
     if (found != providers.end()) {
       provider = &*found;
     } else {
-      in.error("type", "unknown gateway type \"" + type_text + "\" (" + type_names(providers) + ")");
+      in.error("type", "unknown gateway type \"" + as_written(in.find("type")) + "\" (" + type_names(providers) + ")");
     }
   }
   if (in.read_string("base_url", gateway.base_url, true)) {
@@ -450,7 +460,7 @@ void read_gateway(ObjectReader& in, GatewayConfig& gateway, std::span<const Prov
   in.read_uint("retries", gateway.retries, 0, 10);
   if (in.read_string("ca_file", gateway.ca_file, false)) {
     std::ifstream probe(gateway.ca_file);
-    if (!probe) in.error("ca_file", "cannot read file " + gateway.ca_file);
+    if (!probe) in.error("ca_file", "cannot read file " + as_written(in.find("ca_file")));
   }
   if (provider == nullptr) {
     // Without a known type the provider keys cannot be judged; mark every provider's as seen.

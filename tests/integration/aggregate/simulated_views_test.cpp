@@ -143,19 +143,23 @@ TEST(SimulatedViews, TwentyFourDigitAmountsSurviveAndUsdValuesAreRoundedHalfEven
   auto& v2 = fleet.provider<sim::CcpaymentV2Provider>("ccp-main");
   v2.set_available(v2.app_id(), 1155, *Decimal::parse("1.000000000000000000000001"));
   const auto body = fleet.get("/v1/balances?gateway=ccp-main,ccp-legacy&asset=BTC");
-  bool checked = false;
+  // Worked by hand from the demo data (BTC at 67321.55 on both), 8 places, half-even:
+  //   1.000000000000000000000001 x 67321.55 = 67321.55000000000000000006732155 -> 67321.55
+  //   0.00523418 x 67321.55 = 352.3731105790 -> 352.37311058
+  const std::map<std::string, std::pair<std::string, std::string>> expected = {
+      {"ccp-main", {"1.000000000000000000000001", "67321.55"}}, {"ccp-legacy", {"0.00523418", "352.37311058"}}};
+  std::set<std::string> checked;
   for (const auto& item : body.at("balances").as_array()) {
     const auto& balance = item.as_object();
-    if (balance.at("gateway").as_string() == "ccp-main") {
-      EXPECT_EQ(balance.at("total").as_string(), "1.000000000000000000000001");
-    }
-    if (balance.at("usd_price").is_null()) continue;
-    const auto total = *Decimal::parse(balance.at("total").as_string());
-    const auto price = *Decimal::parse(balance.at("usd_price").as_string());
-    EXPECT_EQ(balance.at("usd_value").as_string(), (total * price).round_half_even(usd_value_places).to_string());
-    checked = true;
+    const std::string gateway(balance.at("gateway").as_string());
+    const auto it = expected.find(gateway);
+    ASSERT_NE(it, expected.end()) << gateway;
+    EXPECT_EQ(balance.at("total").as_string(), it->second.first) << gateway;
+    EXPECT_EQ(balance.at("usd_price").as_string(), "67321.55") << gateway;
+    EXPECT_EQ(balance.at("usd_value").as_string(), it->second.second) << gateway;
+    checked.insert(gateway);
   }
-  EXPECT_TRUE(checked) << json::serialize(body);
+  EXPECT_EQ(checked, (std::set<std::string>{"ccp-main", "ccp-legacy"})) << json::serialize(body);
 }
 
 TEST(SimulatedViews, OneHangingGatewayCostsOnlyItsOwnTimeout) {
