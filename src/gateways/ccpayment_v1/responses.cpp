@@ -46,9 +46,13 @@ Result<AssetsSnapshot> assets_from(std::string_view gateway_id, const boost::jso
     auto price = amount_field(item, "price", true);
     if (!price) return at(std::string(provider) + " " + where, std::move(price).error());
 
+    // A balance must say which coin it is: one without a symbol could be merged with nothing.
+    const std::string asset = normalise_asset(*crypto);
+    if (asset.empty()) return malformed(provider, where + ": 'crypto' names no coin");
+
     Balance balance;
     balance.gateway = std::string(gateway_id);
-    balance.asset = normalise_asset(*crypto);
+    balance.asset = asset;
     balance.total = *value;
     balance.available = *value;
     balance.raw_asset = std::string(*coin_id);

@@ -71,6 +71,8 @@ Result<Balance> balance_from(std::string_view gateway_id, const json::object& it
   Balance balance;
   balance.gateway = std::string(gateway_id);
   balance.asset = short_code.empty() ? std::move(split.asset) : normalise_asset(short_code);
+  // A balance must say which coin it is: one without a symbol could be merged with nothing.
+  if (balance.asset.empty()) return malformed(provider, where + ".currency: 'code' and 'short_code' name no coin");
   balance.network = std::move(split.network);
   balance.raw_asset = code;
   balance.total = total;

@@ -78,6 +78,9 @@ TEST(CcpaymentV1Responses, WrongShapesAreBadResponses) {
           R"({"code":10000,"data":{"list":[{"coin_id":"x","crypto":"X","value":"1.2.3","price":"1"}]}})",
           R"({"code":10000,"data":{"list":[{"coin_id":"x","crypto":"X","value":1e99999,"price":"1"}]}})",
           R"({"code":10000,"data":{"list":[{"crypto":"X","value":"1","price":"1"}]}})",
+          // Found by the ccpayment_v1 fuzz target: a balance whose coin has no symbol.
+          R"({"code":10000,"data":{"list":[{"coin_id":"1e5741cf","crypto":"","value":"063.95","price":"2"}]}})",
+          R"({"code":10000,"data":{"list":[{"coin_id":"1","crypto":"  ","value":"1","price":"2"}]}})",
       }) {
     auto snapshot = parse_assets_response("g", body);
     ASSERT_FALSE(snapshot.ok()) << body;

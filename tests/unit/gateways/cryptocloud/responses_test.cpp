@@ -134,6 +134,8 @@ TEST(CryptocloudResponses, WrongShapesAreBadResponses) {
            "", "{", "[]", R"({"status":"success"})", R"({"status":"maybe","result":[]})",
            R"({"status":"success","result":[{"balance_crypto":1}]})",
            success_body(balance_item("", "", "1", "1", "1")),
+           // Found by the cryptocloud fuzz target: a code of blanks and no short code.
+           success_body(balance_item("          ", "", "20.0", "1", "1")),
            success_body(balance_item("BTC", "BTC", "-1", "1", "1")),
            success_body(balance_item("BTC", "BTC", "\"x\"", "1", "1")),
            success_body(balance_item("BTC", "BTC", "true", "1", "1"))}) {
