@@ -227,6 +227,19 @@ std::optional<CoinChoice> choose_coin(const std::vector<Coin>& coins, const Coin
   return CoinChoice{*id, coin.asset};
 }
 
+// The coin in and the coin out of a swap or quote (`out_amount`: amount_out_minimum, if any).
+std::pair<std::optional<CoinChoice>, std::optional<CoinChoice>> choose_pair(const std::vector<Coin>& coins,
+                                                                            const CoinRef& in,
+                                                                            const std::string& amount_in_text,
+                                                                            const CoinRef& out,
+                                                                            const std::string* out_amount,
+                                                                            FieldErrors& errors) {
+  auto coin_in = choose_coin(coins, in, "coin_id_in", "asset_in", &amount_in_text, "amount_in", errors);
+  auto coin_out = choose_coin(coins, out, "coin_id_out", "asset_out", out_amount, "amount_out_minimum", errors);
+  if (coin_in && coin_out && coin_in->id == coin_out->id) errors.push_back({"coin_id_out", "must differ from the coin in"});
+  return {coin_in, coin_out};
+}
+
 WriteAnswer invalid_answer(FieldErrors errors) {
   WriteAnswer answer = error_answer(WriteError::invalid, "the request has invalid fields");
   answer.field_errors = std::move(errors);
@@ -470,10 +483,8 @@ asio::awaitable<WriteAnswer> swap_answer(ImplPtr self, std::string gateway_id, S
   if (auto* rejected = std::get_if<WriteAnswer>(&prepared)) co_return std::move(*rejected);
   auto& [gateway, coins] = std::get<Prepared>(prepared);
   FieldErrors errors;
-  auto coin_in = choose_coin(coins, body.coin_in, "coin_id_in", "asset_in", &body.amount_in_text, "amount_in", errors);
-  auto coin_out = choose_coin(coins, body.coin_out, "coin_id_out", "asset_out", body.amount_out_minimum ? &*body.amount_out_minimum : nullptr,
-                              "amount_out_minimum", errors);
-  if (coin_in && coin_out && coin_in->id == coin_out->id) errors.push_back({"coin_id_out", "must differ from the coin in"});
+  auto [coin_in, coin_out] = choose_pair(coins, body.coin_in, body.amount_in_text, body.coin_out,
+                                         body.amount_out_minimum ? &*body.amount_out_minimum : nullptr, errors);
   if (!errors.empty()) co_return invalid_answer(std::move(errors));
   facts.coin = std::to_string(coin_in->id);
   gateways::SwapInput input{body.order_id,    body.user_id,         coin_in->id,
@@ -495,9 +506,7 @@ asio::awaitable<WriteAnswer> quote_answer(ImplPtr self, std::string gateway_id, 
   if (auto* rejected = std::get_if<WriteAnswer>(&prepared)) co_return std::move(*rejected);
   auto& [gateway, coins] = std::get<Prepared>(prepared);
   FieldErrors errors;
-  auto coin_in = choose_coin(coins, body.coin_in, "coin_id_in", "asset_in", &body.amount_in_text, "amount_in", errors);
-  auto coin_out = choose_coin(coins, body.coin_out, "coin_id_out", "asset_out", nullptr, "", errors);
-  if (coin_in && coin_out && coin_in->id == coin_out->id) errors.push_back({"coin_id_out", "must differ from the coin in"});
+  auto [coin_in, coin_out] = choose_pair(coins, body.coin_in, body.amount_in_text, body.coin_out, nullptr, errors);
   if (!errors.empty()) co_return invalid_answer(std::move(errors));
   facts.coin = std::to_string(coin_in->id);
   // A named input: g++ 12 destroys a temporary inside a co_await expression twice.
