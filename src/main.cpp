@@ -23,7 +23,9 @@ constexpr std::string_view usage = R"(Usage:
 
 Configuration strings may use ${NAME} (environment variable) and ${file:/path} (file content).
 SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.
-SIGHUP: logged ("reload requested"); the configuration is not reloaded yet.
+SIGHUP: the configuration file is read again; a valid one is applied to every new request
+(gateways, API keys, cache, server limits; listen address, threads and log settings at the
+next restart), an invalid one is refused with every error logged and the running one stays.
 )";
 
 int fail_usage(const std::string& message) {
@@ -128,5 +130,6 @@ int main(int argc, char** argv) {
   coinfan::log::init(config.log.level, config.log.format);
   std::string demo_write_key;
   if (const char* key = std::getenv("COINFAN_DEMO_WRITE_KEY"); demo && key != nullptr) demo_write_key = key;
-  return coinfan::app::run_service(config, {.demo = demo, .demo_write_key = demo_write_key});
+  return coinfan::app::run_service(
+      config, {.demo = demo, .demo_write_key = demo_write_key, .config_path = config_path.value_or(std::string())});
 }

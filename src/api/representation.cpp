@@ -49,7 +49,13 @@ bool q_is_zero(std::string_view parameters) {
 std::string etag_of(std::string_view bytes, std::string_view suffix) {
   auto digest = hash::sha256_hex(bytes);
   if (!digest) return {};
-  return "\"" + digest->substr(0, 32) + std::string(suffix) + "\"";
+  std::string tag;
+  tag.reserve(34 + suffix.size());
+  tag.push_back('"');
+  tag.append(*digest, 0, 32);
+  tag.append(suffix);
+  tag.push_back('"');
+  return tag;
 }
 
 constexpr std::string_view gzip_suffix = "-gzip";
@@ -123,7 +129,8 @@ Representations::Entry Representations::forms_of(const std::shared_ptr<const std
   return known;
 }
 
-void Representations::apply(const http::Request& request, http::Response& response, std::string_view cache_control) {
+void Representations::apply(const http::Request& request, http::Response& response, std::string_view cache_control,
+                            bool validators) {
   // Problems carry their own `Cache-Control: no-store` (http::problem).
   if (response.status < 200 || response.status >= 300) return;
   if (!cache_control.empty()) response.set_header("Cache-Control", std::string(cache_control));
@@ -132,6 +139,20 @@ void Representations::apply(const http::Request& request, http::Response& respon
   const auto body = response.body_view();
   const auto accept = request.header("Accept-Encoding");
   const bool want_gzip = accept && accepts_gzip(*accept) && body.size() >= gzip_min_bytes;
+  if (!validators) {
+    response.set_header("Vary", "Accept-Encoding");
+    if (!want_gzip) return;
+    auto bytes = gzip(body);
+    if (bytes.empty()) return;
+    {
+      std::lock_guard lock(mutex_);
+      ++stats_.compressions;
+    }
+    response.body = std::move(bytes);
+    response.shared_body.reset();
+    response.set_header("Content-Encoding", "gzip");
+    return;
+  }
   // The tag first: a 304 needs no compression. The gzip form's tag is the identity tag with a
   // suffix, so both are known from one hash.
   Entry forms = response.shared_body ? forms_of(response.shared_body, false) : Entry{{}, etag_of(body, ""), nullptr};
@@ -181,22 +202,23 @@ namespace {
 // kept by the session until the answer is sent).
 boost::asio::awaitable<http::Response> finish(std::shared_ptr<Representations> representations,
                                               std::shared_ptr<const std::string> cache_control,
-                                              std::shared_ptr<const http::Handler> handler,
+                                              std::shared_ptr<const http::Handler> handler, bool validators,
                                               const http::Request& request) {
   auto answer = (*handler)(request);
   auto response = co_await std::move(answer);
-  representations->apply(request, response, *cache_control);
+  representations->apply(request, response, *cache_control, validators);
   co_return response;
 }
 
 }  // namespace
 
 http::Handler represented(std::shared_ptr<Representations> representations, std::string cache_control,
-                          http::Handler handler) {
+                          http::Handler handler, bool validators) {
   auto shared_handler = std::make_shared<const http::Handler>(std::move(handler));
   auto shared_control = std::make_shared<const std::string>(std::move(cache_control));
-  return [representations = std::move(representations), shared_control, shared_handler](const http::Request& request) {
-    return finish(representations, shared_control, shared_handler, request);
+  return [representations = std::move(representations), shared_control, shared_handler,
+          validators](const http::Request& request) {
+    return finish(representations, shared_control, shared_handler, validators, request);
   };
 }
 

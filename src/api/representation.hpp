@@ -16,8 +16,8 @@
 
 namespace coinfan::api {
 
-// `Cache-Control` of answers that are computed per request (records, gateway health): a cache
-// may keep them but must ask again, and the ETag makes the second answer a 304.
+// `Cache-Control` of answers that are computed per request (records, lookups, gateway health):
+// a cache may keep them but must ask again (a lookup's ETag makes the second answer a 304).
 inline constexpr std::string_view revalidate_cache_control = "private, no-cache";
 
 // Bodies shorter than this are sent as they are: gzip would save next to nothing.
@@ -41,7 +41,10 @@ class Representations {
 
   // Finishes `response` (the handler's answer to `request`): a 2xx answer gets `cache_control`,
   // and when it answers GET or HEAD its ETag, then 304 or gzip. Other answers are left alone.
-  void apply(const http::Request& request, http::Response& response, std::string_view cache_control);
+  // Without `validators` there is no ETag and no 304: for bodies that differ on every request
+  // (an `as_of` of their own), where a tag could never match.
+  void apply(const http::Request& request, http::Response& response, std::string_view cache_control,
+             bool validators = true);
   Stats stats() const;
 
  private:
@@ -60,6 +63,6 @@ class Representations {
 
 // `handler`, its answers finished by `representations` with `cache_control`.
 http::Handler represented(std::shared_ptr<Representations> representations, std::string cache_control,
-                          http::Handler handler);
+                          http::Handler handler, bool validators = true);
 
 }  // namespace coinfan::api

@@ -58,7 +58,8 @@ void add_view_routes(http::Router& router, std::shared_ptr<aggregate::Views> vie
                            auto query = parse_view_query(request.query, views->gateway_ids(), false);
                            if (!query) return invalid_request(query.error().detail);
                            return to_response(views->gateways());
-                         })));
+                         }),
+                         false));  // rendered anew, with its own as_of, on every request
 }
 
 }  // namespace coinfan::api

@@ -5,14 +5,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <thread>
 #include <vector>
 
 #include "app/metrics.hpp"
+#include "app/reload.hpp"
 #include "app/routes.hpp"
 #include "app/startup_checks.hpp"
 #include "api/routes.hpp"
@@ -20,6 +23,7 @@
 #include "coinfan/records/service.hpp"
 #include "coinfan/core/log.hpp"
 #include "coinfan/gateways/gateway.hpp"
+#include "coinfan/gateways/providers.hpp"
 #include "coinfan/http/auth.hpp"
 #include "coinfan/http/server.hpp"
 #include "coinfan/core/hash.hpp"
@@ -78,6 +82,99 @@ asio::awaitable<void> warm_up(std::shared_ptr<aggregate::Views> views) {
   log::info("warm-up", {{"view", std::string_view("balances")}, {"ok", answer.ok()}});
 }
 
+// Descriptors the gateways may hold at once, for fitting max_connections to the open-file limit.
+std::size_t upstream_descriptors(const config::Config& config, bool demo) {
+  std::size_t count = 0;
+  for (const auto& gateway_config : config.gateways) {
+    if (gateway_config.enabled) count += gateway_config.max_concurrency;  // calls at once
+  }
+  // --demo: the simulators' end of each upstream connection is in this process too.
+  return demo ? count * 2 : count;
+}
+
+// Everything one configuration makes: gateways, views, records, writes and the routes over
+// them. A reload builds a new one and hands its router to the server; requests in flight keep
+// the old one alive through the router they started with.
+struct Stack {
+  std::vector<std::shared_ptr<gateways::Gateway>> gateways;
+  std::shared_ptr<aggregate::Views> views;
+  std::shared_ptr<http::Router> router;
+};
+
+Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::io_context& io, http::Server& server,
+                          const ReloadCounters& reloads) {
+  Stack stack;
+  std::vector<aggregate::ViewGateway> view_gateways;
+  records::RecordsOptions record_options;
+  for (const auto& gateway_config : config.gateways) {
+    if (!gateway_config.enabled) continue;
+    auto gateway = gateways::make_gateway(gateway_config, {io.get_executor()});
+    if (!gateway) {
+      return make_error(ErrorCode::invalid_argument,
+                        "gateway " + gateway_config.id + " cannot be set up: " + gateway.error().detail);
+    }
+    view_gateways.push_back({*gateway, gateway_config.timeout});
+    record_options.timeouts[gateway_config.id] = gateway_config.timeout;
+    stack.gateways.push_back(std::move(*gateway));
+  }
+
+  auto router = std::make_shared<http::Router>();
+  auto auth = std::make_shared<const http::ApiKeyAuth>(config.api_keys, open_reads);
+  add_operational_routes(*router, server);
+  // Under /v1/ the API key is checked before routing, so that without a key 404 and 405 say
+  // nothing about which routes exist.
+  router->guard("/v1/", [auth](const http::Request& request) {
+    const bool read = request.method == "GET" || request.method == "HEAD";
+    return auth->check(request, read ? http::Scope::read : http::Scope::write);
+  });
+  auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
+  writes::WriteOptions write_options;
+  // A write still resolving answers outcome_unknown before the server's request timeout would.
+  write_options.answer_within = std::max(std::chrono::milliseconds(1000),
+                                         config.server.request_timeout - std::chrono::milliseconds(1000));
+  // A write that went through changes that gateway's balances: the next read fetches them.
+  write_options.on_executed = [weak = std::weak_ptr<aggregate::Views>(views)](const std::string& gateway_id) {
+    if (auto alive = weak.lock()) alive->invalidate_balances(gateway_id);
+  };
+  auto writes = writes::make_write_service(stack.gateways, io.get_executor(), std::move(write_options));
+  api::add_api_routes(*router, views,
+                      records::make_records_service(stack.gateways, io.get_executor(), record_options), writes);
+  // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
+  // The guard above checks every request; write handlers are wrapped as well, so that they see
+  // the key's name for the audit line.
+  router->wrap("/v1/", [auth](const std::string& method, http::Handler handler) {
+    const bool read = method == "GET" || method == "HEAD";
+    return read ? std::move(handler) : auth->protect(http::Scope::write, std::move(handler));
+  });
+  router->add("GET", "/metrics",
+              http::sync_handler([&server, &reloads, gateways = stack.gateways, writes](const http::Request&) {
+                http::Response response;
+                response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                response.body = render_metrics(server.stats(), gateways, writes->counts());
+                response.body += render_reload_metrics(reloads);
+                return response;
+              }));
+  stack.views = std::move(views);
+  stack.router = std::move(router);
+  return stack;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// What a reload cannot change without a restart; said in the log, the rest is applied.
+std::vector<std::string_view> needs_restart(const config::Config& running, const config::Config& loaded) {
+  std::vector<std::string_view> out;
+  if (running.server.listen_host != loaded.server.listen_host || running.server.listen_port != loaded.server.listen_port) {
+    out.push_back("server.listen");
+  }
+  if (running.server.threads != loaded.server.threads) out.push_back("server.threads");
+  if (running.log.level != loaded.log.level) out.push_back("log.level");
+  if (running.log.format != loaded.log.format) out.push_back("log.format");
+  return out;
+}
+
 }  // namespace
 
 int run_service(const config::Config& loaded_config, ServiceOptions options) {
@@ -99,71 +196,26 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   }
 
   // max_connections and the reserve must fit in the open-file limit.
-  std::size_t upstream_descriptors = 0;
-  for (const auto& gateway_config : config.gateways) {
-    if (gateway_config.enabled) upstream_descriptors += gateway_config.max_concurrency;  // calls at once
-  }
-  // --demo: the simulators' end of each upstream connection is in this process too.
-  if (options.demo) upstream_descriptors *= 2;
-  fit_descriptor_limit(config.server, upstream_descriptors);
-
-  std::vector<std::shared_ptr<gateways::Gateway>> gateways;
-  std::vector<aggregate::ViewGateway> view_gateways;
-  records::RecordsOptions record_options;
-  for (const auto& gateway_config : config.gateways) {
-    if (!gateway_config.enabled) continue;
-    auto gateway = gateways::make_gateway(gateway_config, {io.get_executor()});
-    if (!gateway) {
-      log::error("gateway cannot be set up", {{"id", std::string_view(gateway_config.id)},
-                                              {"error", std::string_view(gateway.error().detail)}});
-      log::flush();
-      return 1;
-    }
-    view_gateways.push_back({*gateway, gateway_config.timeout});
-    record_options.timeouts[gateway_config.id] = gateway_config.timeout;
-    gateways.push_back(std::move(*gateway));
-  }
+  fit_descriptor_limit(config.server, upstream_descriptors(config, options.demo));
 
   const bool open_reads = options.demo && add_demo_write_key(config, options.demo_write_key);
-  auto router = std::make_shared<http::Router>();
-  http::Server server(io, server_options(config.server), router);
-  const http::ApiKeyAuth auth(config.api_keys, open_reads);
-  add_operational_routes(*router, server);
-  // Under /v1/ the API key is checked before routing, so that without a key 404 and 405 say
-  // nothing about which routes exist.
-  router->guard("/v1/", [&auth](const http::Request& request) {
-    const bool read = request.method == "GET" || request.method == "HEAD";
-    return auth.check(request, read ? http::Scope::read : http::Scope::write);
-  });
-  auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
-  writes::WriteOptions write_options;
-  // A write still resolving answers outcome_unknown before the server's request timeout would.
-  write_options.answer_within = std::max(std::chrono::milliseconds(1000),
-                                         config.server.request_timeout - std::chrono::milliseconds(1000));
-  // A write that went through changes that gateway's balances: the next read fetches them.
-  write_options.on_executed = [weak = std::weak_ptr<aggregate::Views>(views)](const std::string& gateway_id) {
-    if (auto alive = weak.lock()) alive->invalidate_balances(gateway_id);
-  };
-  auto writes = writes::make_write_service(gateways, io.get_executor(), std::move(write_options));
-  api::add_api_routes(*router, views, records::make_records_service(gateways, io.get_executor(), record_options),
-                      writes);
-  // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
-  // The guard above checks every request; write handlers are wrapped as well, so that they see
-  // the key's name for the audit line.
-  router->wrap("/v1/", [&auth](const std::string& method, http::Handler handler) {
-    const bool read = method == "GET" || method == "HEAD";
-    return read ? std::move(handler) : auth.protect(http::Scope::write, std::move(handler));
-  });
-  router->add("GET", "/metrics", http::sync_handler([&server, gateways, writes](const http::Request&) {
-                http::Response response;
-                response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                response.body = render_metrics(server.stats(), gateways, writes->counts());
-                return response;
-              }));
+  ReloadCounters reloads;
+  reloads.last_success_unix = unix_now();
+  http::Server server(io, server_options(config.server), std::make_shared<http::Router>());
+  auto built = build_stack(config, open_reads, io, server, reloads);
+  if (!built) {
+    log::error("gateway cannot be set up", {{"error", std::string_view(built.error().detail)}});
+    log::flush();
+    return 1;
+  }
+  Stack stack = std::move(*built);
+  server.reconfigure(server_options(config.server), stack.router);
 
   // Signals are caught from before the listening line on, so none that follows it is lost.
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  asio::signal_set hangup(io, SIGHUP);
+  // Both sets share one strand: a reload and a drain never run at once.
+  auto signal_strand = asio::make_strand(io);
+  asio::signal_set signals(signal_strand, SIGINT, SIGTERM);
+  asio::signal_set hangup(signal_strand, SIGHUP);
 
   try {
     server.start();
@@ -182,20 +234,81 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
   log::flush();
 
   // Warm-up: one balances fan-out at start fills the cache and the gateways' health.
-  if (!gateways.empty()) {
-    asio::co_spawn(io, warm_up(views), asio::detached);
+  if (!stack.gateways.empty()) {
+    asio::co_spawn(io, warm_up(stack.views), asio::detached);
   }
+
+  // SIGHUP: read the configuration file again; apply it only when all of it is valid.
+  const auto reload = [&] {
+    const auto refuse = [&](std::string_view reason) {
+      reloads.rejected.fetch_add(1);
+      reloads.last_successful = false;
+      log::error("configuration reload rejected; the running configuration stays",
+                 {{"reason", reason}, {"path", std::string_view(options.config_path)}});
+      log::flush();
+    };
+    log::info("reload requested", {{"signal", std::string_view("SIGHUP")}});
+    if (server.draining()) return refuse("the service is draining");
+    if (options.config_path.empty()) return refuse("--demo runs on its embedded configuration: there is no file to read");
+    auto result = config::load_config_file(options.config_path, config::Environment::process(),
+                                           gateways::provider_schemas());
+    if (!result.config) {
+      for (const auto& error : result.errors) {
+        const auto text = error.to_string();
+        log::error("configuration error", {{"path", std::string_view(options.config_path)},
+                                           {"error", std::string_view(text)}});
+      }
+      return refuse(std::to_string(result.errors.size()) + " error(s) in the configuration");
+    }
+    config::Config next = std::move(*result.config);
+    // What needs a restart keeps its running value; the rest is applied.
+    const auto restart_only = needs_restart(config, next);
+    next.server.listen_host = config.server.listen_host;
+    next.server.listen_port = config.server.listen_port;
+    next.server.threads = config.server.threads;
+    next.log = config.log;
+    fit_descriptor_limit(next.server, upstream_descriptors(next, false));
+    auto rebuilt = build_stack(next, false, io, server, reloads);
+    if (!rebuilt) return refuse(rebuilt.error().detail);
+    server.reconfigure(server_options(next.server), rebuilt->router);
+    stack = std::move(*rebuilt);
+    config = std::move(next);
+    reloads.applied.fetch_add(1);
+    reloads.last_successful = true;
+    reloads.last_success_unix = unix_now();
+    std::string unchanged;
+    for (const auto name : restart_only) unchanged += (unchanged.empty() ? "" : ", ") + std::string(name);
+    log::info("configuration reloaded", {{"path", std::string_view(options.config_path)},
+                                         {"gateways", static_cast<std::uint64_t>(stack.gateways.size())},
+                                         {"api_keys", static_cast<std::uint64_t>(config.api_keys.size())}});
+    if (!unchanged.empty()) {
+      log::warn("configuration reload: these settings change only at the next restart",
+                {{"settings", std::string_view(unchanged)}});
+    }
+    log::flush();
+    if (!stack.gateways.empty()) asio::co_spawn(io, warm_up(stack.views), asio::detached);
+  };
+  std::function<void()> wait_for_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reload();
+      wait_for_hangup();
+    });
+  };
+  wait_for_hangup();
 
   asio::steady_timer drain_deadline(io);
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
+    const auto drain_timeout = config.server.drain_timeout;
     log::info("draining", {{"signal", static_cast<std::int64_t>(signal_number)},
-                           {"drain_timeout_ms", static_cast<std::int64_t>(config.server.drain_timeout.count())}});
+                           {"drain_timeout_ms", static_cast<std::int64_t>(drain_timeout.count())}});
     log::flush();
+    hangup.cancel();
     server.on_drained([&io] { io.stop(); });
     server.begin_drain();
     // Requests still running at the drain deadline are cut off so shutdown stays bounded.
-    drain_deadline.expires_after(config.server.drain_timeout);
+    drain_deadline.expires_after(drain_timeout);
     drain_deadline.async_wait([&](const boost::system::error_code& timer_ec) {
       if (timer_ec) return;
       log::warn("drain deadline passed; closing remaining connections",
@@ -204,8 +317,6 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
       io.stop();
     });
   });
-
-  handle_hangups(hangup);
 
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });

@@ -2,8 +2,6 @@
 
 #include <sys/resource.h>
 
-#include <boost/asio/signal_set.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -51,20 +49,6 @@ void fit_descriptor_limit(config::ServerConfig& options, std::size_t upstream_de
              {"max_connections", static_cast<std::uint64_t>(options.max_connections)},
              {"reserved_connections", static_cast<std::uint64_t>(options.reserved_connections)},
              {"rlimit_nofile", static_cast<std::uint64_t>(limit.rlim_cur)}});
-}
-
-void reload_requested() {
-  log::info("reload requested", {{"signal", std::string_view("SIGHUP")},
-                                 {"action", std::string_view("none yet; the configuration is unchanged")}});
-  log::flush();
-}
-
-void handle_hangups(boost::asio::signal_set& hangup) {
-  hangup.async_wait([&hangup](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    reload_requested();
-    handle_hangups(hangup);
-  });
 }
 
 }  // namespace coinfan::app

@@ -127,18 +127,30 @@ class RateLimiter {
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   class Session;
 
+  // What a request is served with: limits, routes and the client rate limiter. Replaced as a
+  // whole by Server::reconfigure; a request keeps the snapshot it started with to its end.
+  struct Settings {
+    ServerOptions options;
+    std::shared_ptr<const Router> router;
+    std::shared_ptr<RateLimiter> limiter;
+  };
+
   Impl(asio::io_context& io_context, ServerOptions opts, std::shared_ptr<const Router> r)
-      : io(io_context),
-        options(std::move(opts)),
-        router(std::move(r)),
-        acceptor(asio::make_strand(io_context)),
-        limiter(options.client_rate_limit_rps, options.client_rate_limit_burst) {}
+      : io(io_context), acceptor(asio::make_strand(io_context)) {
+    auto limiter = std::make_shared<RateLimiter>(opts.client_rate_limit_rps, opts.client_rate_limit_burst);
+    settings_now = std::make_shared<const Settings>(Settings{std::move(opts), std::move(r), std::move(limiter)});
+  }
+
+  std::shared_ptr<const Settings> settings() const {
+    std::lock_guard lock(settings_mutex);
+    return settings_now;
+  }
+  void reconfigure(ServerOptions options, std::shared_ptr<const Router> router);
 
   asio::io_context& io;
-  ServerOptions options;
-  std::shared_ptr<const Router> router;
+  mutable std::mutex settings_mutex;
+  std::shared_ptr<const Settings> settings_now;
   tcp::acceptor acceptor;
-  RateLimiter limiter;
   std::uint16_t bound_port = 0;
 
   std::atomic<bool> draining{false};
@@ -227,6 +239,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void apply_cors(const Request& request, Response& response) const;
 
   std::shared_ptr<Impl> server_;
+  std::shared_ptr<const Settings> settings_;  // of the request being served
   tcp::socket socket_;
   asio::steady_timer watchdog_;
   std::uint64_t watch_generation_ = 0;
@@ -264,13 +277,14 @@ asio::awaitable<boost::system::error_code> Server::Impl::Session::read_header(
 }
 
 asio::awaitable<void> Server::Impl::Session::run() {
-  const auto& options = server_->options;
   const auto accepted = Clock::now();
+  bool first_request = true;
   // A connection of the reserve must send its one request promptly: a client that idles
   // there keeps a health check out for at most a second.
-  const auto header_timeout =
-      reserved_ ? std::min<std::chrono::milliseconds>(options.header_timeout, reserved_header_timeout) : options.header_timeout;
-  bool first_request = true;
+  const auto header_timeout_of = [this](const ServerOptions& options) {
+    return reserved_ ? std::min<std::chrono::milliseconds>(options.header_timeout, reserved_header_timeout)
+                     : options.header_timeout;
+  };
   while (!closing_) {
     // Wait for the first byte of the next request: on a new connection under the header
     // timeout, between keep-alive requests under the idle timeout.
@@ -278,12 +292,25 @@ asio::awaitable<void> Server::Impl::Session::run() {
       idle_ = true;
       boost::system::error_code available_ec;
       if (server_->draining.load() && socket_.available(available_ec) == 0) break;
-      watch(first_request ? accepted + header_timeout : Clock::now() + options.idle_timeout);
+      // An idle connection holds no settings: a replaced router is freed once its last
+      // request is done.
+      settings_.reset();
+      {
+        const auto waiting = server_->settings();
+        watch(first_request ? accepted + header_timeout_of(waiting->options)
+                            : Clock::now() + waiting->options.idle_timeout);
+      }
       auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(read_chunk), use_tuple);
       idle_ = false;
       if (ec || closing_ || timed_out_) break;
       buffer_.commit(n);
     }
+
+    // The request is served with the settings current at its first byte: a reload changes
+    // the next request, never one in flight.
+    settings_ = server_->settings();
+    const ServerOptions& options = settings_->options;
+    const auto header_timeout = header_timeout_of(options);
 
     // One deadline for the whole request, from its first byte; the headers must also be in
     // within the header timeout.
@@ -355,8 +382,8 @@ asio::awaitable<void> Server::Impl::Session::run() {
 
     Response response;
     std::optional<unsigned> retry_after;
-    if (server_->limiter.enabled() && !is_trusted(request.client_address, options.trusted_proxies)) {
-      retry_after = server_->limiter.take(request.client_address, Clock::now());
+    if (settings_->limiter->enabled() && !is_trusted(request.client_address, options.trusted_proxies)) {
+      retry_after = settings_->limiter->take(request.client_address, Clock::now());
     }
     if (retry_after) {
       server_->rate_limited.fetch_add(1, std::memory_order_relaxed);
@@ -401,7 +428,7 @@ asio::awaitable<void> Server::Impl::Session::answer_and_close(Request& request, 
 // discarded for a bounded time and size, so a client still sending receives the answer rather
 // than a reset caused by unread data.
 asio::awaitable<void> Server::Impl::Session::linger() {
-  const auto& options = server_->options;
+  const auto& options = settings_->options;
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
   buffer_.clear();
@@ -429,7 +456,7 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
 
   // A connection of the reserve serves the operational endpoints only.
   if (reserved_) {
-    const auto& paths = server_->options.reserved_paths;
+    const auto& paths = settings_->options.reserved_paths;
     if (std::find(paths.begin(), paths.end(), request.path) == paths.end()) {
       auto response = problem(503, "overloaded", "the server is at its connection limit; retry later");
       response.set_header("Retry-After", "1");
@@ -439,7 +466,7 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
 
   // CORS preflight: answered here for any path that exists.
   if (request.method == "OPTIONS" && request.header("Origin") && request.header("Access-Control-Request-Method")) {
-    auto match = server_->router->match("OPTIONS", raw_path);
+    auto match = settings_->router->match("OPTIONS", raw_path);
     if (match.outcome == Router::Outcome::method_not_allowed) {
       Response response;
       response.status = 204;
@@ -456,12 +483,15 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
 
   // Guards (authentication) run before routing, so a refused caller cannot tell a missing
   // path from a wrong method.
-  if (auto refusal = server_->router->check_guards(request)) {
+  if (auto refusal = settings_->router->check_guards(request)) {
     apply_cors(request, *refusal);
     co_return std::move(*refusal);
   }
 
-  auto match = server_->router->match(request.method, raw_path);
+  // The router (and with it every handler's service) stays alive until this request is done,
+  // even when a reload replaces it meanwhile.
+  const auto router = settings_->router;
+  auto match = router->match(request.method, raw_path);
   Response response;
   if (match.outcome == Router::Outcome::not_found) {
     response = problem(404, "not_found", "no resource at this path");
@@ -489,7 +519,7 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
 }
 
 void Server::Impl::Session::apply_cors(const Request& request, Response& response) const {
-  const auto& allowed = server_->options.cors_allowed_origins;
+  const auto& allowed = settings_->options.cors_allowed_origins;
   if (allowed.empty()) return;
   const auto origin = request.header("Origin");
   if (!origin) return;
@@ -527,6 +557,8 @@ asio::awaitable<bool> Server::Impl::Session::write(const Request& request, Respo
 }
 
 void Server::Impl::start() {
+  const auto current = settings();
+  const auto& options = current->options;
   const auto address = asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host);
   const tcp::endpoint endpoint(address, options.port);
   acceptor.open(endpoint.protocol());
@@ -569,6 +601,8 @@ void Server::Impl::admit(tcp::socket socket, asio::any_io_executor strand) {
   if (ec) return;  // already gone
   std::string peer = endpoint.address().to_string();
 
+  const auto current = settings();
+  const auto& options = current->options;
   // The general pool, then the reserve for the operational endpoints, then a 503.
   bool reserved = false;
   if (active.load() - reserved_active.load() >= options.max_connections) {
@@ -680,6 +714,21 @@ void Server::Impl::maybe_fire_drained(std::unique_lock<std::mutex>& lock) {
   asio::post(io, std::move(callback));
 }
 
+void Server::Impl::reconfigure(ServerOptions options, std::shared_ptr<const Router> router) {
+  std::lock_guard lock(settings_mutex);
+  // The socket is bound once: the address stays.
+  options.host = settings_now->options.host;
+  options.port = settings_now->options.port;
+  // Unchanged client rate limits keep their buckets.
+  auto limiter = settings_now->limiter;
+  const auto& before = settings_now->options;
+  if (options.client_rate_limit_rps != before.client_rate_limit_rps ||
+      options.client_rate_limit_burst != before.client_rate_limit_burst) {
+    limiter = std::make_shared<RateLimiter>(options.client_rate_limit_rps, options.client_rate_limit_burst);
+  }
+  settings_now = std::make_shared<const Settings>(Settings{std::move(options), std::move(router), std::move(limiter)});
+}
+
 Server::Server(asio::io_context& io, ServerOptions options, std::shared_ptr<const Router> router)
     : impl_(std::make_shared<Impl>(io, std::move(options), std::move(router))) {}
 
@@ -690,6 +739,9 @@ Server::~Server() {
 }
 
 void Server::start() { impl_->start(); }
+void Server::reconfigure(ServerOptions options, std::shared_ptr<const Router> router) {
+  impl_->reconfigure(std::move(options), std::move(router));
+}
 std::uint16_t Server::port() const { return impl_->bound_port; }
 void Server::begin_drain() { impl_->begin_drain(); }
 bool Server::draining() const { return impl_->draining.load(); }

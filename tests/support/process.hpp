@@ -76,6 +76,18 @@ class ChildProcess {
     }
   }
 
+  // Every complete line read so far (by wait_for_line), and what is already waiting in the pipe.
+  std::string read_all_so_far() {
+    pollfd fd{out_fd_, POLLIN, 0};
+    char buffer[4096];
+    while (::poll(&fd, 1, 0) > 0) {
+      const auto n = ::read(out_fd_, buffer, sizeof buffer);
+      if (n <= 0) break;
+      pending_.append(buffer, static_cast<std::size_t>(n));
+    }
+    return output_ + pending_;
+  }
+
   // Everything the process wrote until it closed its output.
   std::string read_all() {
     char buffer[4096];

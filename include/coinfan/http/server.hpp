@@ -80,6 +80,11 @@ class Server {
   // Closes every connection at once (the drain deadline passed).
   void close_all();
 
+  // Serves every request that starts from now on with `options` (all but host and port, which
+  // stay as bound) and `router`. Requests in flight finish with what they started with; no
+  // connection is closed. Thread-safe.
+  void reconfigure(ServerOptions options, std::shared_ptr<const Router> router);
+
   ServerStats stats() const;
 
  private:

@@ -422,7 +422,7 @@ TEST_F(ViewRoutesTest, CacheControlFollowsTheCachePolicyAndErrorsAreNeverStored)
   EXPECT_EQ(header(get("/v1/prices"), "Cache-Control"), "private, max-age=2, stale-while-revalidate=28");
   const auto health = get("/v1/gateways");
   EXPECT_EQ(header(health, "Cache-Control"), "private, no-cache");
-  EXPECT_FALSE(header(health, "ETag").empty());
+  EXPECT_TRUE(header(health, "ETag").empty()) << "rendered anew with its own as_of each time: no tag could match";
   const auto problem = get("/v1/balances?gateway=nope");
   EXPECT_EQ(problem.result_int(), 400u);
   EXPECT_EQ(header(problem, "Cache-Control"), "no-store");

@@ -112,5 +112,18 @@ TEST(Representations, AnUnsharedBodyIsCompressedPerAnswerAndMatchesItsOwnTag) {
   EXPECT_EQ(representations.stats().not_modified, 1u);
 }
 
+TEST(Representations, WithoutValidatorsThereIsNoTagAndNo304ButStillGzip) {
+  Representations representations;
+  const std::string body = "{" + std::string(3000, ' ') + "}";
+  auto response = http::json_response(200, body);
+  representations.apply(get_with({{"Accept-Encoding", "gzip"}, {"If-None-Match", "*"}}), response,
+                        "private, no-cache", false);
+  EXPECT_EQ(response.status, 200u);
+  EXPECT_FALSE(http::find_header(response.headers, "ETag"));
+  EXPECT_EQ(http::find_header(response.headers, "Content-Encoding"), "gzip");
+  EXPECT_EQ(testing::gunzip(response.body_view()), body);
+  EXPECT_EQ(representations.stats().not_modified, 0u);
+}
+
 }  // namespace
 }  // namespace coinfan::api
