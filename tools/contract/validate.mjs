@@ -8,7 +8,8 @@
 // in base64), as tests/integration/contract/scenarios.cpp records them. Everything checked is
 // read from the document, nothing is hard-coded:
 //   - the request's path and method must be an operation of the document (a 405 for a method
-//     the path does not take is checked against the 405 of every operation of that path);
+//     the path does not take is checked against the 405 of every operation of that path; HEAD
+//     where only GET is documented against GET's response, with no body);
 //   - its status must be documented for that operation (exactly, as a range like 4XX, or by
 //     `default`), else "undocumented status";
 //   - its Content-Type must be one of that response's media types, and the body must be valid
@@ -220,8 +221,12 @@ function main() {
     const item = doc.paths[template];
     const method = exchange.method.toLowerCase();
     let operations = [];
+    // HEAD where GET is documented (the document's convention): GET's response, without a body.
+    const head = method === 'head' && !item.head && Boolean(item.get);
     if (item[method]) {
       operations = [[`${exchange.method} ${template}`, item[method]]];
+    } else if (head) {
+      operations = [[`GET ${template}`, item.get]];
     } else if (exchange.status === 405) {
       // A method the path does not take: each of the path's operations documents that 405.
       operations = operationKeys.filter((k) => k.endsWith(` ${template}`)).map((k) => [k, item[k.split(' ')[0].toLowerCase()]]);
@@ -240,7 +245,7 @@ function main() {
         fail(`undocumented status for ${operationKey} (documented: ${Object.keys(operation.responses ?? {}).join(', ')})`);
         continue;
       }
-      produced.get(operationKey).add(found.key);
+      if (!head) produced.get(operationKey).add(found.key);
       const response = follow(doc, found.response);
 
       // Headers: the documented ones valid (and present when required), no undocumented one.
@@ -271,6 +276,13 @@ function main() {
       // The body, by its media type.
       const content = response.content ?? {};
       const contentType = exchange.headers['content-type'];
+      if (head) {
+        if (body.length > 0) fail('a body in the answer to HEAD');
+        if (Object.keys(content).length > 0 && (!contentType || !mediaTypeFor(content, contentType))) {
+          fail(`Content-Type ${contentType} is not documented for GET (documented: ${Object.keys(content).join(', ')})`);
+        }
+        continue;
+      }
       if (Object.keys(content).length === 0) {
         if (body.length > 0) fail(`a body where the document has no content: ${body.toString('utf8').slice(0, 200)}`);
         continue;

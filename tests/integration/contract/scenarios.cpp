@@ -460,6 +460,15 @@ void run_main(Bench& bench, Recorder& recorder) {
   c.expect(200, "coins", "GET", "/v1/coins", reader_key);
   c.expect(200, "coins of one asset", "GET", "/v1/coins?asset=USDT", reader_key);
   c.expect(200, "gateways", "GET", "/v1/gateways", reader_key);
+  // HEAD wherever GET is (the document says so once, for every GET operation).
+  for (const auto* target : {"/healthz", "/openapi.yaml", "/v1/balances", "/v1/gateways"}) {
+    RawConnection connection(c.port());
+    connection.send(Client::request("HEAD", target, std::string_view(target).starts_with("/v1/") ? reader_key : ""));
+    auto response = connection.read_response(true);
+    ASSERT_TRUE(response) << "no answer to HEAD " << target;
+    EXPECT_EQ(response->result_int(), 200u) << target;
+    recorder.record("HEAD", "HEAD", target, *response);
+  }
   const auto page = c.expect(200, "records, first page", "GET", "/v1/records?gateway=ccp&limit=3", reader_key);
   const auto cursor = text_of(page, "next_cursor");
   EXPECT_FALSE(cursor.empty()) << json::serialize(page);
