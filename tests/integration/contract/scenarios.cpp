@@ -499,6 +499,19 @@ void run_main(Bench& bench, Recorder& recorder) {
   const auto ops = operations("ccp", transfer_id, swap_id, "limits");
   const auto target = [&](const Operation& op) { return read_target(op, "contract-transfer-1", "contract-swap-1"); };
 
+  // Conditional and compressed reads: whatever the service does with Accept-Encoding and
+  // If-None-Match (gzip, ETag, 304) is recorded and checked against the document.
+  for (const auto& op : ops) {
+    if (op.write()) continue;
+    auto first = c.send("asks for gzip", op.method, target(op), key_for(op), {}, "Accept-Encoding: gzip\r\n");
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->result_int(), 200u) << target(op);
+    const auto etag = std::string((*first)["ETag"]);
+    if (etag.empty()) continue;
+    c.send("revalidates its copy", op.method, target(op), key_for(op), {},
+           "Accept-Encoding: gzip\r\nIf-None-Match: " + etag + "\r\n");
+  }
+
   // 400 invalid_argument: what each endpoint rejects.
   c.expect(400, "unknown parameter", "GET", "/v1/balances?bogus=1", reader_key);
   c.expect(400, "unknown gateway", "GET", "/v1/balances?gateway=nope", reader_key);
