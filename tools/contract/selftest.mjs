@@ -55,6 +55,14 @@ const cases = [
     },
   },
   {
+    name: 'a problem whose status member is not its HTTP status',
+    expect: 'the problem says status 500',
+    mutate: (list) => {
+      const e = pick((x) => x.status === 404, '404');
+      return [...list, encode(e, { ...decode(e), status: 500 })];
+    },
+  },
+  {
     name: 'a status the operation does not document',
     expect: 'undocumented status',
     mutate: (list) => [...list, { ...pick((x) => x.target === '/v1/gateways' && x.status === 200, 'gateways 200'), status: 418 }],

@@ -314,6 +314,11 @@ function main() {
           continue;
         }
       }
+      // RFC 9457: a problem's `status` member is the HTTP status it came with.
+      if (mediaType === 'application/problem+json' && instance && typeof instance === 'object' &&
+          'status' in instance && instance.status !== exchange.status) {
+        fail(`the problem says status ${instance.status}`);
+      }
       if (schema) {
         const validate = validator(`${operationKey} ${found.key} ${mediaType}`, schema);
         if (!validate(instance)) {
