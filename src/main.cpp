@@ -140,6 +140,10 @@ int main(int argc, char** argv) {
     config = coinfan::config::default_config();
     config.server.listen_host = "127.0.0.1";
     config.server.listen_port = port.value_or(8080);
+    // Loopback only, so the one proxy a demo can have in front is on this host (the nginx of
+    // docker/compose.yaml's demo profile shares its network namespace): believe its
+    // X-Forwarded-For.
+    config.server.trusted_proxies = {"127.0.0.1/32"};
     config.log.format = "text";
   } else {
     if (!config_path) {
