@@ -8,7 +8,9 @@
 #   docker run --rm -p 8080:8080 -v ./config.json:/etc/coinfan/config.json:ro coinfan
 #
 # The cache mounts (BuildKit, podman/buildah) keep apt's downloads and ccache's objects between
-# builds, so a rebuild after a source change recompiles only what changed.
+# builds, so a rebuild after a source change recompiles only what changed. (Not
+# `sharing=locked`: buildah 1.28, Debian 12's, keeps that lock until the whole build ends, and
+# the second stage would wait for the first forever.)
 
 FROM debian:12 AS build
 ARG DEBIAN_FRONTEND=noninteractive
@@ -16,8 +18,8 @@ ARG DEBIAN_FRONTEND=noninteractive
 # cache mount instead.
 RUN rm -f /etc/apt/apt.conf.d/docker-clean; \
     echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache
-RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \
+RUN --mount=type=cache,target=/var/cache/apt \
+    --mount=type=cache,target=/var/lib/apt/lists \
     apt-get update && apt-get install -y --no-install-recommends \
       g++ make cmake ccache pkg-config \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
@@ -42,8 +44,8 @@ FROM debian:12-slim
 ARG DEBIAN_FRONTEND=noninteractive
 # The shared libraries of the binary (checked by docker/image-test.sh with ldd) and the CA
 # certificates the gateways' TLS is verified against.
-RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \
+RUN --mount=type=cache,target=/var/cache/apt \
+    --mount=type=cache,target=/var/lib/apt/lists \
     rm -f /etc/apt/apt.conf.d/docker-clean \
  && apt-get update && apt-get install -y --no-install-recommends \
       libboost-json1.81.0 libboost-url1.81.0 libssl3 libspdlog1.10 libfmt9 ca-certificates \
