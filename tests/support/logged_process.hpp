@@ -23,6 +23,12 @@ namespace coinfan::testing {
 class LoggedProcess {
  public:
   LoggedProcess(const std::string& binary, std::vector<std::string> args) {
+    // Everything the child needs is made before fork: other threads of the test may hold the
+    // allocator's lock at that moment, so the child calls only async-signal-safe functions.
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(binary.c_str()));
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
@@ -30,10 +36,6 @@ class LoggedProcess {
     if (pid_ == 0) {
       ::dup2(out[1], STDOUT_FILENO);
       ::dup2(out[1], STDERR_FILENO);
-      std::vector<char*> argv;
-      argv.push_back(const_cast<char*>(binary.c_str()));
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
       ::execv(binary.c_str(), argv.data());
       ::_exit(127);
     }
