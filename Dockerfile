@@ -31,14 +31,14 @@ COPY include include
 COPY src src
 COPY openapi openapi
 COPY packaging packaging
-COPY docker/config.example.json docker/config.example.json
+COPY docker/config.example.json docker/config.example.md docker/
 ARG BUILD_JOBS=2
 ENV CCACHE_DIR=/ccache CCACHE_BASEDIR=/src CCACHE_COMPRESS=1
 RUN --mount=type=cache,target=/ccache \
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCOINFAN_BUILD_TESTS=OFF -DCMAKE_INSTALL_PREFIX=/usr \
  && cmake --build build -j "$BUILD_JOBS" \
  && DESTDIR=/out cmake --install build --strip \
- && ccache --show-stats | grep -E 'Hits|Misses' || true
+ && { ccache --show-stats || true; }
 
 FROM debian:12-slim
 ARG DEBIAN_FRONTEND=noninteractive
@@ -53,7 +53,7 @@ RUN --mount=type=cache,target=/var/cache/apt \
 RUN groupadd --system --gid 10001 coinfan \
  && useradd --system --uid 10001 --gid coinfan --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin coinfan
 COPY --from=build /out/usr/bin/coinfan /usr/bin/coinfan
-COPY --from=build /out/usr/share/coinfan/config.example.json /usr/share/coinfan/config.example.json
+COPY --from=build /out/usr/share/coinfan/ /usr/share/coinfan/
 
 # Configuration: a mounted file (read-only). Secrets: environment variables or files named in
 # the configuration as ${NAME} / ${file:/run/secrets/NAME} (Docker/Compose secrets).
