@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   build-essential g++ cmake ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev openssl libspdlog-dev libfmt-dev
+  libssl-dev openssl libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-16 libfuzzer-16-dev libclang-rt-16-dev
   curl ca-certificates

@@ -135,6 +135,7 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
         executor(std::move(ex)),
         clock(std::move(view_clock)),
         health(gateways.size()),
+        cache(cache_config),
         policy(cache_config) {
     for (const auto& entry : gateways) {
       ids.push_back(entry.gateway->id());
@@ -161,6 +162,7 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
   mutable std::mutex store_mutex;  // guards the slots and health
   std::tuple<std::vector<Slot<BalanceSnapshot>>, std::vector<Slot<PriceList>>, std::vector<Slot<CoinList>>> slots;
   HealthTracker health;
+  config::CacheConfig cache;
 
   mutable std::mutex cache_mutex;  // guards the policy and the flights
   ViewCachePolicy policy;
@@ -500,6 +502,8 @@ void Views::invalidate_balances(std::string_view gateway_id) {
 }
 
 const std::vector<std::string>& Views::gateway_ids() const { return impl_->ids; }
+
+const config::CacheConfig& Views::cache_config() const { return impl_->cache; }
 
 ViewCacheStats Views::cache_stats() const {
   std::lock_guard lock(impl_->cache_mutex);

@@ -49,13 +49,17 @@ http::Handler lookup_handler(std::shared_ptr<RecordsService> service, RecordKind
 
 }  // namespace
 
-void add_record_routes(http::Router& router, std::shared_ptr<RecordsService> service) {
-  router.add("GET", "/v1/records",
-             [service](const http::Request& request) { return list_records(service, request.query); });
-  router.add("GET", "/v1/gateways/{id}/transfers/{record_id}", lookup_handler(service, RecordKind::transfer, true));
-  router.add("GET", "/v1/gateways/{id}/transfers", lookup_handler(service, RecordKind::transfer, false));
-  router.add("GET", "/v1/gateways/{id}/swaps/{record_id}", lookup_handler(service, RecordKind::swap, true));
-  router.add("GET", "/v1/gateways/{id}/swaps", lookup_handler(service, RecordKind::swap, false));
+void add_record_routes(http::Router& router, std::shared_ptr<RecordsService> service,
+                       std::shared_ptr<Representations> representations) {
+  if (!representations) representations = std::make_shared<Representations>();
+  const auto add = [&](std::string_view path, http::Handler handler) {
+    router.add("GET", path, represented(representations, std::string(revalidate_cache_control), std::move(handler)));
+  };
+  add("/v1/records", [service](const http::Request& request) { return list_records(service, request.query); });
+  add("/v1/gateways/{id}/transfers/{record_id}", lookup_handler(service, RecordKind::transfer, true));
+  add("/v1/gateways/{id}/transfers", lookup_handler(service, RecordKind::transfer, false));
+  add("/v1/gateways/{id}/swaps/{record_id}", lookup_handler(service, RecordKind::swap, true));
+  add("/v1/gateways/{id}/swaps", lookup_handler(service, RecordKind::swap, false));
 }
 
 }  // namespace coinfan::api

@@ -5,12 +5,14 @@
 
 #include <memory>
 
+#include "api/representation.hpp"
 #include "coinfan/http/router.hpp"
 #include "coinfan/records/service.hpp"
 
 namespace coinfan::api {
 
 // `service` is kept alive by the routes.
-void add_record_routes(http::Router& router, std::shared_ptr<records::RecordsService> service);
+void add_record_routes(http::Router& router, std::shared_ptr<records::RecordsService> service,
+                     std::shared_ptr<Representations> representations = nullptr);
 
 }  // namespace coinfan::api

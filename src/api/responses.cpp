@@ -152,6 +152,8 @@ http::Response to_response(const writes::WriteAnswer& answer, std::string_view c
       response.set_header("Location", "/v1/gateways/" + answer.gateway + "/" + std::string(collection) + "/" + answer.record_id);
     }
     if (answer.replayed) response.set_header("Idempotent-Replayed", "true");
+    // The outcome of one write: never stored, never served to another request.
+    response.set_header("Cache-Control", "no-store");
     return response;
   }
   if (*answer.error == WriteError::invalid) return invalid_fields(answer.field_errors, false);

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "api/representation.hpp"
 #include "coinfan/aggregate/views.hpp"
 #include "coinfan/http/router.hpp"
 #include "coinfan/records/service.hpp"
@@ -13,6 +14,7 @@ namespace coinfan::api {
 
 void add_api_routes(http::Router& router, std::shared_ptr<aggregate::Views> views,
                     std::shared_ptr<records::RecordsService> records,
-                    std::shared_ptr<writes::WriteService> writes);
+                    std::shared_ptr<writes::WriteService> writes,
+                    std::shared_ptr<Representations> representations = nullptr);
 
 }  // namespace coinfan::api

@@ -1,5 +1,7 @@
 #include "api/view_routes.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <utility>
 
@@ -30,15 +32,33 @@ http::Handler view_handler(std::shared_ptr<aggregate::Views> views, aggregate::V
 
 }  // namespace
 
-void add_view_routes(http::Router& router, std::shared_ptr<aggregate::Views> views) {
-  router.add("GET", "/v1/balances", view_handler(views, aggregate::ViewKind::balances));
-  router.add("GET", "/v1/prices", view_handler(views, aggregate::ViewKind::prices));
-  router.add("GET", "/v1/coins", view_handler(views, aggregate::ViewKind::coins));
-  router.add("GET", "/v1/gateways", http::sync_handler([views](const http::Request& request) {
-               auto query = parse_view_query(request.query, views->gateway_ids(), false);
-               if (!query) return invalid_request(query.error().detail);
-               return to_response(views->gateways());
-             }));
+std::string view_cache_control(const config::CacheConfig& cache) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  const auto fresh = duration_cast<seconds>(cache.fresh).count();
+  const auto stale = duration_cast<seconds>(cache.stale - std::min(cache.stale, cache.fresh)).count();
+  std::string out = "private, max-age=" + std::to_string(fresh);
+  if (stale > 0) out += ", stale-while-revalidate=" + std::to_string(stale);
+  return out;
+}
+
+void add_view_routes(http::Router& router, std::shared_ptr<aggregate::Views> views,
+                     std::shared_ptr<Representations> representations) {
+  if (!representations) representations = std::make_shared<Representations>();
+  const auto cache_control = view_cache_control(views ? views->cache_config() : config::CacheConfig{});
+  const auto add_view = [&](std::string_view path, aggregate::ViewKind kind) {
+    router.add("GET", path, represented(representations, cache_control, view_handler(views, kind)));
+  };
+  add_view("/v1/balances", aggregate::ViewKind::balances);
+  add_view("/v1/prices", aggregate::ViewKind::prices);
+  add_view("/v1/coins", aggregate::ViewKind::coins);
+  router.add("GET", "/v1/gateways",
+             represented(representations, std::string(revalidate_cache_control),
+                         http::sync_handler([views](const http::Request& request) {
+                           auto query = parse_view_query(request.query, views->gateway_ids(), false);
+                           if (!query) return invalid_request(query.error().detail);
+                           return to_response(views->gateways());
+                         })));
 }
 
 }  // namespace coinfan::api

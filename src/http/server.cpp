@@ -497,8 +497,10 @@ void Server::Impl::Session::apply_cors(const Request& request, Response& respons
   const bool listed = std::find(allowed.begin(), allowed.end(), *origin) != allowed.end();
   if (!any && !listed) return;
   response.set_header("Access-Control-Allow-Origin", listed ? std::string(*origin) : "*");
-  response.set_header("Access-Control-Expose-Headers", "X-Request-Id");
-  response.set_header("Vary", "Origin");
+  response.set_header("Access-Control-Expose-Headers",
+                      "X-Request-Id, Age, ETag, Location, Retry-After, Idempotent-Replayed");
+  const auto vary = response.headers.empty() ? std::nullopt : find_header(response.headers, "Vary");
+  response.set_header("Vary", vary ? std::string(*vary) + ", Origin" : std::string("Origin"));
 }
 
 asio::awaitable<bool> Server::Impl::Session::write(const Request& request, Response& response, unsigned version,
@@ -509,6 +511,10 @@ asio::awaitable<bool> Server::Impl::Session::write(const Request& request, Respo
   bhttp::response<bhttp::span_body<const char>> message{static_cast<bhttp::status>(response.status), version};
   if (!response.content_type.empty()) message.set(bhttp::field::content_type, response.content_type);
   for (const auto& [name, value] : response.headers) message.set(name, value);
+  // An error is about this request only: no cache keeps it.
+  if (response.status >= 400 && !find_header(response.headers, "Cache-Control")) {
+    message.set(bhttp::field::cache_control, "no-store");
+  }
   message.set("X-Request-Id", request.request_id);
   message.keep_alive(keep_alive);
   if (!head) message.body() = beast::span<const char>(body.data(), body.size());

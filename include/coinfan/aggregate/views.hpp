@@ -73,6 +73,7 @@ class Views {
   void invalidate_balances(std::string_view gateway_id);
 
   const std::vector<std::string>& gateway_ids() const;
+  const config::CacheConfig& cache_config() const;
   ViewCacheStats cache_stats() const;
 
  private:

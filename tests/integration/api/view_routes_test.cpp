@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "integration/aggregate/fake_gateway.hpp"
+#include "support/gunzip.hpp"
 #include "support/http_test_client.hpp"
 #include "support/test_server.hpp"
 
@@ -52,15 +53,15 @@ class ViewRoutesTest : public ::testing::Test {
     views_ = make_views(std::move(list), cache, views_io_.get_executor(), clock_.view_clock());
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { views_io_.run(); });
     auto router = std::make_shared<http::Router>();
-    api::add_view_routes(*router, views_);
-    server_ = std::make_unique<HttpTestServer>(http::ServerOptions{}, router);
+    api::add_view_routes(*router, views_, representations_);
+    server_ = std::make_unique<HttpTestServer>(server_options_, router);
   }
 
   using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
-  HttpResponse get(std::string_view target) {
+  HttpResponse get(std::string_view target, std::string_view extra_headers = {}) {
     RawConnection connection(server_->port());
-    connection.send(get_request(target));
+    connection.send(get_request(target, extra_headers));
     auto response = connection.read_response();
     EXPECT_TRUE(response.has_value()) << target;
     return response ? std::move(*response) : HttpResponse{};
@@ -83,8 +84,17 @@ class ViewRoutesTest : public ::testing::Test {
   std::vector<std::shared_ptr<FakeGateway>> fakes_;
   std::vector<std::chrono::milliseconds> timeouts_;
   std::shared_ptr<Views> views_;
+  std::shared_ptr<api::Representations> representations_ = std::make_shared<api::Representations>();
+  http::ServerOptions server_options_;
   std::unique_ptr<HttpTestServer> server_;
 };
+
+// Enough balances for a body above the gzip threshold.
+std::vector<Balance> many_balances(int count, std::string_view amount) {
+  std::vector<Balance> out;
+  for (int i = 0; i < count; ++i) out.push_back(make_balance("ASSET" + std::to_string(i), amount));
+  return out;
+}
 
 std::string header(const boost::beast::http::response<boost::beast::http::string_body>& response,
                    std::string_view name) {
@@ -341,6 +351,100 @@ TEST_F(ViewRoutesTest, EveryGatewayFailingUnderMaxAgeIs502EvenWithOlderDataAtHan
   auto plain = get("/v1/balances");
   ASSERT_EQ(plain.result_int(), 200u);
   EXPECT_EQ(boost::json::parse(plain.body()).at("totals").at(0).at("total").as_string(), "1");
+}
+
+TEST_F(ViewRoutesTest, GzipWhenAskedAndTheCachedBodyIsCompressedOnceForEveryCaller) {
+  add_gateway("a", many_balances(40, "1.25"));
+  start();
+  const auto plain = get("/v1/balances");
+  ASSERT_EQ(plain.result_int(), 200u);
+  ASSERT_GE(plain.body().size(), api::gzip_min_bytes);
+  EXPECT_TRUE(header(plain, "Content-Encoding").empty());
+  EXPECT_EQ(header(plain, "Vary"), "Accept-Encoding");
+
+  std::vector<std::string> compressed;
+  for (int i = 0; i < 3; ++i) {
+    auto response = get("/v1/balances", "Accept-Encoding: gzip, deflate, br\r\n");
+    ASSERT_EQ(response.result_int(), 200u);
+    EXPECT_EQ(header(response, "Content-Encoding"), "gzip");
+    EXPECT_EQ(header(response, "Vary"), "Accept-Encoding");
+    EXPECT_EQ(header(response, "Content-Length"), std::to_string(response.body().size()));
+    EXPECT_LT(response.body().size(), plain.body().size() / 3);
+    EXPECT_EQ(coinfan::testing::gunzip(response.body()), plain.body());
+    compressed.push_back(response.body());
+  }
+  EXPECT_EQ(compressed[1], compressed[0]);
+  EXPECT_EQ(compressed[2], compressed[0]);
+  EXPECT_EQ(representations_->stats().compressions, 1u) << "cached bytes are compressed once";
+  EXPECT_EQ(fakes_[0]->calls(), 1);
+
+  // A refusal of gzip, or none asked, gets the identity bytes.
+  for (const auto* refusal : {"Accept-Encoding: gzip;q=0\r\n", "Accept-Encoding: identity\r\n", ""}) {
+    auto response = get("/v1/balances", refusal);
+    EXPECT_TRUE(header(response, "Content-Encoding").empty()) << refusal;
+    EXPECT_EQ(response.body(), plain.body()) << refusal;
+  }
+}
+
+TEST_F(ViewRoutesTest, StrongEtagOfTheCachedAnswerAnd304OnIfNoneMatchUntilTheDataChanges) {
+  auto gateway = add_gateway("a", {make_balance("BTC", "1")});
+  start({5000ms, 60000ms});
+  const auto first = get("/v1/balances");
+  const auto etag = header(first, "ETag");
+  ASSERT_EQ(etag.size(), 34u);
+  ASSERT_EQ(etag.front(), '"');
+  clock_.advance(1000ms);
+  const auto again = get("/v1/balances");
+  EXPECT_EQ(header(again, "ETag"), etag) << "the same bytes, the same tag";
+
+  auto revalidated = get("/v1/balances", "If-None-Match: \"other\", " + etag + "\r\n");
+  EXPECT_EQ(revalidated.result_int(), 304u);
+  EXPECT_TRUE(revalidated.body().empty());
+  EXPECT_EQ(header(revalidated, "ETag"), etag);
+  EXPECT_EQ(header(revalidated, "Cache-Control"), "private, max-age=5, stale-while-revalidate=55");
+  EXPECT_EQ(header(revalidated, "Age"), "1");
+  EXPECT_TRUE(header(revalidated, "Content-Type").empty());
+  EXPECT_EQ(representations_->stats().not_modified, 1u);
+
+  // Once the cached answer is replaced by new data, the old tag no longer matches.
+  gateway->snapshot.balances = {make_balance("BTC", "2")};
+  clock_.advance(70000ms);
+  auto changed = get("/v1/balances?max_age_ms=0", "If-None-Match: " + etag + "\r\n");
+  ASSERT_EQ(changed.result_int(), 200u);
+  EXPECT_NE(header(changed, "ETag"), etag);
+  EXPECT_EQ(boost::json::parse(changed.body()).at("totals").at(0).at("total").as_string(), "2");
+}
+
+TEST_F(ViewRoutesTest, CacheControlFollowsTheCachePolicyAndErrorsAreNeverStored) {
+  add_gateway("a", {make_balance("BTC", "1")});
+  start({2000ms, 30000ms});
+  EXPECT_EQ(header(get("/v1/balances"), "Cache-Control"), "private, max-age=2, stale-while-revalidate=28");
+  EXPECT_EQ(header(get("/v1/prices"), "Cache-Control"), "private, max-age=2, stale-while-revalidate=28");
+  const auto health = get("/v1/gateways");
+  EXPECT_EQ(header(health, "Cache-Control"), "private, no-cache");
+  EXPECT_FALSE(header(health, "ETag").empty());
+  const auto problem = get("/v1/balances?gateway=nope");
+  EXPECT_EQ(problem.result_int(), 400u);
+  EXPECT_EQ(header(problem, "Cache-Control"), "no-store");
+  EXPECT_TRUE(header(problem, "ETag").empty());
+  const auto missing = get("/v1/nothing-here");
+  EXPECT_EQ(missing.result_int(), 404u);
+  EXPECT_EQ(header(missing, "Cache-Control"), "no-store");
+}
+
+TEST_F(ViewRoutesTest, BrowsersMayReadAgeAndEtagAcrossOrigins) {
+  add_gateway("a", many_balances(40, "3"));
+  server_options_.cors_allowed_origins = {"https://dash.example"};
+  start();
+  get("/v1/balances");
+  clock_.advance(1000ms);
+  auto response = get("/v1/balances", "Origin: https://dash.example\r\nAccept-Encoding: gzip\r\n");
+  EXPECT_EQ(header(response, "Access-Control-Allow-Origin"), "https://dash.example");
+  const auto exposed = header(response, "Access-Control-Expose-Headers");
+  for (const auto* name : {"X-Request-Id", "Age", "ETag", "Location", "Retry-After", "Idempotent-Replayed"}) {
+    EXPECT_NE(exposed.find(name), std::string::npos) << name;
+  }
+  EXPECT_EQ(header(response, "Vary"), "Accept-Encoding, Origin");
 }
 
 }  // namespace

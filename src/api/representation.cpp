@@ -1,0 +1,203 @@
+#include "api/representation.hpp"
+
+#include <zlib.h>
+
+#include <utility>
+
+#include "coinfan/core/ascii.hpp"
+#include "coinfan/core/hash.hpp"
+
+namespace coinfan::api {
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// Calls `each` with every comma-separated, trimmed, non-empty element of a header value.
+template <typename Each>
+void for_each_element(std::string_view list, Each&& each) {
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    const auto element = trim(list.substr(0, comma));
+    if (!element.empty() && each(element)) return;
+    if (comma == std::string_view::npos) return;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+// A q-value of zero ("0", "0.", "0.000") refuses the coding; anything else accepts it.
+bool q_is_zero(std::string_view parameters) {
+  std::size_t at = 0;
+  while ((at = parameters.find(';')) != std::string_view::npos) {
+    parameters.remove_prefix(at + 1);
+    const auto parameter = trim(parameters.substr(0, parameters.find(';')));
+    if (parameter.size() < 2 || ascii::to_lower(parameter[0]) != 'q' || parameter[1] != '=') continue;
+    const auto value = trim(parameter.substr(2));
+    if (value.empty() || value[0] != '0') return false;
+    for (const char c : value.substr(1)) {
+      if (c != '.' && c != '0') return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+std::string etag_of(std::string_view bytes, std::string_view suffix) {
+  auto digest = hash::sha256_hex(bytes);
+  if (!digest) return {};
+  return "\"" + digest->substr(0, 32) + std::string(suffix) + "\"";
+}
+
+constexpr std::string_view gzip_suffix = "-gzip";
+
+}  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  bool accepted = false;
+  for_each_element(accept_encoding, [&](std::string_view element) {
+    const auto coding = trim(element.substr(0, element.find(';')));
+    if (ascii::iequals(coding, "gzip") || ascii::iequals(coding, "x-gzip") || coding == "*") {
+      accepted = !q_is_zero(element);
+      // An explicit gzip entry decides; `*` only when gzip is not named.
+      return coding != "*";
+    }
+    return false;
+  });
+  return accepted;
+}
+
+bool none_match(std::string_view if_none_match, std::string_view etag) {
+  if (trim(if_none_match) == "*") return true;
+  const auto opaque = [](std::string_view tag) { return tag.starts_with("W/") ? tag.substr(2) : tag; };
+  bool matched = false;
+  for_each_element(if_none_match, [&](std::string_view tag) { return matched = opaque(tag) == opaque(etag); });
+  return matched;
+}
+
+std::string gzip(std::string_view bytes) {
+  z_stream stream{};
+  // windowBits 15 + 16: a gzip header and trailer around the deflate data.
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out(deflateBound(&stream, static_cast<uLong>(bytes.size())), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int result = deflate(&stream, Z_FINISH);
+  const auto written = stream.total_out;
+  deflateEnd(&stream);
+  if (result != Z_STREAM_END) return {};
+  out.resize(written);
+  return out;
+}
+
+Representations::Entry Representations::forms_of(const std::shared_ptr<const std::string>& body, bool want_gzip) {
+  Entry known;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(body.get());
+    // The address may be reused by a later body: only an entry whose source is this very
+    // body counts.
+    if (it != entries_.end() && it->second.source.lock() == body) known = it->second;
+    if (!known.etag.empty() && (!want_gzip || known.gzip)) {
+      ++stats_.reused;
+      return known;
+    }
+  }
+  if (known.etag.empty()) known.etag = etag_of(*body, "");
+  bool compressed = false;
+  if (want_gzip && !known.gzip) {
+    auto bytes = gzip(*body);
+    if (!bytes.empty()) known.gzip = std::make_shared<const std::string>(std::move(bytes));
+    compressed = true;
+  }
+  known.source = body;
+  std::lock_guard lock(mutex_);
+  if (compressed) ++stats_.compressions;
+  if (entries_.size() >= 512) std::erase_if(entries_, [](const auto& item) { return item.second.source.expired(); });
+  entries_[body.get()] = known;
+  return known;
+}
+
+void Representations::apply(const http::Request& request, http::Response& response, std::string_view cache_control) {
+  // Problems carry their own `Cache-Control: no-store` (http::problem).
+  if (response.status < 200 || response.status >= 300) return;
+  if (!cache_control.empty()) response.set_header("Cache-Control", std::string(cache_control));
+  if (request.method != "GET" && request.method != "HEAD") return;
+
+  const auto body = response.body_view();
+  const auto accept = request.header("Accept-Encoding");
+  const bool want_gzip = accept && accepts_gzip(*accept) && body.size() >= gzip_min_bytes;
+  // The tag first: a 304 needs no compression. The gzip form's tag is the identity tag with a
+  // suffix, so both are known from one hash.
+  Entry forms = response.shared_body ? forms_of(response.shared_body, false) : Entry{{}, etag_of(body, ""), nullptr};
+  std::string etag = forms.etag;
+  if (want_gzip && !etag.empty()) etag.insert(etag.size() - 1, gzip_suffix);
+
+  response.set_header("Vary", "Accept-Encoding");
+  if (etag.empty()) return;  // hashing failed: the answer goes out as it is
+  response.set_header("ETag", etag);
+  const auto if_none_match = request.header("If-None-Match");
+  if (if_none_match && none_match(*if_none_match, etag)) {
+    response.status = 304;
+    response.body.clear();
+    response.shared_body.reset();
+    response.content_type.clear();
+    std::lock_guard lock(mutex_);
+    ++stats_.not_modified;
+    return;
+  }
+  if (!want_gzip) return;
+  std::shared_ptr<const std::string> compressed;
+  if (response.shared_body) {
+    compressed = forms_of(response.shared_body, true).gzip;
+  } else {
+    auto bytes = gzip(body);
+    if (!bytes.empty()) compressed = std::make_shared<const std::string>(std::move(bytes));
+    std::lock_guard lock(mutex_);
+    ++stats_.compressions;
+  }
+  if (!compressed) {
+    response.set_header("ETag", forms.etag);  // zlib failed: the identity form, with its tag
+    return;
+  }
+  response.shared_body = std::move(compressed);
+  response.body.clear();
+  response.set_header("Content-Encoding", "gzip");
+}
+
+Representations::Stats Representations::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+namespace {
+
+// Every parameter is a copy: nothing here outlives a co_await by reference (the request is
+// kept by the session until the answer is sent).
+boost::asio::awaitable<http::Response> finish(std::shared_ptr<Representations> representations,
+                                              std::shared_ptr<const std::string> cache_control,
+                                              std::shared_ptr<const http::Handler> handler,
+                                              const http::Request& request) {
+  auto answer = (*handler)(request);
+  auto response = co_await std::move(answer);
+  representations->apply(request, response, *cache_control);
+  co_return response;
+}
+
+}  // namespace
+
+http::Handler represented(std::shared_ptr<Representations> representations, std::string cache_control,
+                          http::Handler handler) {
+  auto shared_handler = std::make_shared<const http::Handler>(std::move(handler));
+  auto shared_control = std::make_shared<const std::string>(std::move(cache_control));
+  return [representations = std::move(representations), shared_control, shared_handler](const http::Request& request) {
+    return finish(representations, shared_control, shared_handler, request);
+  };
+}
+
+}  // namespace coinfan::api

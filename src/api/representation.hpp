@@ -1,0 +1,65 @@
+#pragma once
+// How a successful GET answer of the API is put on the wire: a strong `ETag` of its bytes, 304
+// on a matching `If-None-Match`, `Content-Encoding: gzip` when the caller accepts it, `Vary`
+// and the route's `Cache-Control`. A cached view body is hashed and compressed once, however
+// many requests it answers; other bodies are handled per request.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "coinfan/http/router.hpp"
+
+namespace coinfan::api {
+
+// `Cache-Control` of answers that are computed per request (records, gateway health): a cache
+// may keep them but must ask again, and the ETag makes the second answer a 304.
+inline constexpr std::string_view revalidate_cache_control = "private, no-cache";
+
+// Bodies shorter than this are sent as they are: gzip would save next to nothing.
+inline constexpr std::size_t gzip_min_bytes = 1024;
+
+// `Accept-Encoding` allows gzip (`gzip`, `x-gzip` or `*`, with a non-zero q-value).
+bool accepts_gzip(std::string_view accept_encoding);
+// `If-None-Match` (a list of entity tags, or `*`) matches `etag`, by the weak comparison
+// RFC 9110 §13.1.2 prescribes for GET.
+bool none_match(std::string_view if_none_match, std::string_view etag);
+// The gzip (RFC 1952) form of `bytes`; empty only if zlib fails.
+std::string gzip(std::string_view bytes);
+
+class Representations {
+ public:
+  struct Stats {
+    std::uint64_t compressions = 0;  // bodies compressed
+    std::uint64_t reused = 0;        // answers that reused an earlier compression or hash
+    std::uint64_t not_modified = 0;  // 304 answers
+  };
+
+  // Finishes `response` (the handler's answer to `request`): a 2xx answer gets `cache_control`,
+  // and when it answers GET or HEAD its ETag, then 304 or gzip. Other answers are left alone.
+  void apply(const http::Request& request, http::Response& response, std::string_view cache_control);
+  Stats stats() const;
+
+ private:
+  struct Entry {
+    std::weak_ptr<const std::string> source;
+    std::string etag;
+    std::shared_ptr<const std::string> gzip;
+  };
+  // The cached forms of a shared (cached) body; computed outside the lock.
+  Entry forms_of(const std::shared_ptr<const std::string>& body, bool want_gzip);
+
+  mutable std::mutex mutex_;
+  std::unordered_map<const std::string*, Entry> entries_;
+  Stats stats_;
+};
+
+// `handler`, its answers finished by `representations` with `cache_control`.
+http::Handler represented(std::shared_ptr<Representations> representations, std::string cache_control,
+                          http::Handler handler);
+
+}  // namespace coinfan::api

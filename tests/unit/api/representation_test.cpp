@@ -1,0 +1,116 @@
+// The pieces of HTTP representation: Accept-Encoding and If-None-Match as RFC 9110 reads them,
+// gzip that inflates back to the input, and Representations on plain responses.
+
+#include "api/representation.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/gunzip.hpp"
+
+namespace coinfan::api {
+namespace {
+
+TEST(AcceptsGzip, NamedWithoutOrWithNonZeroQualityOrByWildcard) {
+  EXPECT_TRUE(accepts_gzip("gzip"));
+  EXPECT_TRUE(accepts_gzip("GZIP"));
+  EXPECT_TRUE(accepts_gzip("x-gzip"));
+  EXPECT_TRUE(accepts_gzip("gzip, deflate, br"));
+  EXPECT_TRUE(accepts_gzip("br;q=1.0, gzip;q=0.8, *;q=0.1"));
+  EXPECT_TRUE(accepts_gzip("gzip;q=0.001"));
+  EXPECT_TRUE(accepts_gzip("*"));
+  EXPECT_TRUE(accepts_gzip(" deflate ,  gzip ; q=1"));
+}
+
+TEST(AcceptsGzip, RefusedByZeroQualityOrAbsence) {
+  EXPECT_FALSE(accepts_gzip(""));
+  EXPECT_FALSE(accepts_gzip("identity"));
+  EXPECT_FALSE(accepts_gzip("br, deflate"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0.000"));
+  EXPECT_FALSE(accepts_gzip("gzip; Q=0."));
+  EXPECT_FALSE(accepts_gzip("*;q=0"));
+  // An explicit refusal of gzip wins over a wildcard that would accept it.
+  EXPECT_FALSE(accepts_gzip("gzip;q=0, *"));
+  EXPECT_FALSE(accepts_gzip("gzipx, xgzip"));
+}
+
+TEST(NoneMatch, ListsWildcardAndWeakComparison) {
+  EXPECT_TRUE(none_match("\"abc\"", "\"abc\""));
+  EXPECT_TRUE(none_match("\"x\", \"abc\"", "\"abc\""));
+  EXPECT_TRUE(none_match("W/\"abc\"", "\"abc\""));
+  EXPECT_TRUE(none_match(" * ", "\"abc\""));
+  EXPECT_FALSE(none_match("\"abd\"", "\"abc\""));
+  EXPECT_FALSE(none_match("abc", "\"abc\""));
+  EXPECT_FALSE(none_match("", "\"abc\""));
+  EXPECT_FALSE(none_match("\"abc-gzip\"", "\"abc\""));
+}
+
+TEST(Gzip, InflatesBackToTheInput) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "{\"asset\":\"USDT\",\"total\":\"" + std::to_string(i) + ".5\"},";
+  const auto compressed = gzip(text);
+  ASSERT_FALSE(compressed.empty());
+  EXPECT_LT(compressed.size(), text.size() / 4);
+  EXPECT_EQ(testing::gunzip(compressed), text);
+  EXPECT_EQ(testing::gunzip(gzip("")), "");
+}
+
+http::Request get_with(std::vector<std::pair<std::string, std::string>> headers) {
+  http::Request request;
+  request.method = "GET";
+  request.headers = std::move(headers);
+  return request;
+}
+
+TEST(Representations, SmallBodiesAreNotCompressedButGetAnEtag) {
+  Representations representations;
+  auto response = http::json_response(200, R"({"status":"ok"})");
+  representations.apply(get_with({{"Accept-Encoding", "gzip"}}), response, "private, no-cache");
+  EXPECT_FALSE(http::find_header(response.headers, "Content-Encoding"));
+  EXPECT_EQ(response.body, R"({"status":"ok"})");
+  const auto etag = http::find_header(response.headers, "ETag");
+  ASSERT_TRUE(etag);
+  EXPECT_EQ(etag->size(), 34u);  // 32 hex digits in quotes
+  EXPECT_EQ(http::find_header(response.headers, "Cache-Control"), "private, no-cache");
+  EXPECT_EQ(representations.stats().compressions, 0u);
+}
+
+TEST(Representations, ErrorsAndWritesAreLeftAlone) {
+  Representations representations;
+  auto problem = http::problem(502, "all_gateways_failed", std::string(4000, 'x'));
+  representations.apply(get_with({{"Accept-Encoding", "gzip"}}), problem, "private, max-age=5");
+  EXPECT_FALSE(http::find_header(problem.headers, "ETag"));
+  EXPECT_FALSE(http::find_header(problem.headers, "Content-Encoding"));
+  EXPECT_FALSE(http::find_header(problem.headers, "Cache-Control"));
+
+  http::Request post = get_with({{"Accept-Encoding", "gzip"}});
+  post.method = "POST";
+  auto created = http::json_response(201, std::string(4000, ' ') + "{}");
+  representations.apply(post, created, "");
+  EXPECT_FALSE(http::find_header(created.headers, "ETag"));
+  EXPECT_FALSE(http::find_header(created.headers, "Content-Encoding"));
+}
+
+TEST(Representations, AnUnsharedBodyIsCompressedPerAnswerAndMatchesItsOwnTag) {
+  Representations representations;
+  const std::string body = "[" + std::string(3000, ' ') + "]";
+  auto first = http::json_response(200, body);
+  representations.apply(get_with({{"Accept-Encoding", "gzip"}}), first, "");
+  ASSERT_EQ(http::find_header(first.headers, "Content-Encoding"), "gzip");
+  EXPECT_EQ(testing::gunzip(first.body_view()), body);
+  const std::string gzip_tag(*http::find_header(first.headers, "ETag"));
+  EXPECT_TRUE(gzip_tag.ends_with("-gzip\""));
+
+  auto plain = http::json_response(200, body);
+  representations.apply(get_with({{"If-None-Match", gzip_tag}}), plain, "");
+  EXPECT_EQ(plain.status, 200u) << "the identity form has its own tag";
+  auto again = http::json_response(200, body);
+  representations.apply(get_with({{"Accept-Encoding", "gzip"}, {"If-None-Match", gzip_tag}}), again, "");
+  EXPECT_EQ(again.status, 304u);
+  EXPECT_TRUE(again.body_view().empty());
+  EXPECT_EQ(representations.stats().compressions, 1u) << "a 304 needs no compression";
+  EXPECT_EQ(representations.stats().not_modified, 1u);
+}
+
+}  // namespace
+}  // namespace coinfan::api
