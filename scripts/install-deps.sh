@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages coinfan builds and tests with (clang-16 and libFuzzer for the
-# `fuzz` preset, scripts/fuzz.sh). Idempotent: installs only
+# `fuzz` preset, scripts/fuzz.sh; nginx for the tests that run it in front of coinfan; podman,
+# runc and debootstrap for docker/image-test.sh, which builds and runs the image without a
+# Docker daemon or a registry). Idempotent: installs only
 # what is missing, and refreshes the package index first whenever something is.
 set -euo pipefail
 
@@ -11,6 +13,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-16 libfuzzer-16-dev libclang-rt-16-dev
   curl ca-certificates
+  nginx
+  podman runc debootstrap uidmap slirp4netns fuse-overlayfs
 )
 
 missing=()

@@ -1,5 +1,6 @@
 // coinfan: one REST API over every crypto payment gateway a merchant uses.
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -7,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "coinfan/app/healthcheck.hpp"
 #include "coinfan/app/service.hpp"
 #include "coinfan/config/config.hpp"
 #include "coinfan/core/log.hpp"
@@ -18,6 +20,11 @@ constexpr std::string_view usage = R"(Usage:
   coinfan --config FILE          run the service (or set COINFAN_CONFIG=FILE)
   coinfan --demo [--port N]      run on loopback with simulated gateways in the same process
   coinfan --check-config FILE    validate a configuration, print every problem, exit 1 if any
+  coinfan --healthcheck [TARGET] [--timeout-ms N]
+                                 GET /readyz of a running service (TARGET: PORT, HOST:PORT or
+                                 http://HOST:PORT/PATH; loopback when no host; default
+                                 $COINFAN_HEALTHCHECK, else 127.0.0.1:8080); exit 0 on 200,
+                                 1 otherwise (N: the whole exchange, 2000 by default)
   coinfan --version              print the version
   coinfan --help                 print this help
 
@@ -74,6 +81,8 @@ int main(int argc, char** argv) {
   std::optional<std::string> config_path;
   std::optional<std::string> check_path;
   std::optional<std::uint16_t> port;
+  std::optional<std::string> healthcheck;
+  std::optional<unsigned> healthcheck_timeout_ms;
   bool demo = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -93,6 +102,20 @@ int main(int argc, char** argv) {
     } else if (arg == "--check-config") {
       check_path = next();
       if (!check_path) return fail_usage("--check-config needs a file");
+    } else if (arg == "--healthcheck") {
+      // The target is optional: COINFAN_HEALTHCHECK, else 127.0.0.1:8080 (the image's default).
+      if (i + 1 < argc && argv[i + 1][0] != '-') {
+        healthcheck = next();
+      } else if (const char* env = std::getenv("COINFAN_HEALTHCHECK"); env != nullptr && *env != '\0') {
+        healthcheck = env;
+      } else {
+        healthcheck = "127.0.0.1:8080";
+      }
+    } else if (arg == "--timeout-ms") {
+      auto value = next();
+      auto number = value ? parse_port(*value) : std::nullopt;  // 1 to 65535 ms
+      if (!number || *number == 0) return fail_usage("--timeout-ms needs a number from 1 to 65535");
+      healthcheck_timeout_ms = *number;
     } else if (arg == "--demo") {
       demo = true;
     } else if (arg == "--port") {
@@ -103,6 +126,13 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (healthcheck) {
+    const auto target = coinfan::app::parse_healthcheck_target(*healthcheck);
+    if (!target) return fail_usage("--healthcheck: cannot read " + *healthcheck + " as PORT, HOST:PORT or http://HOST:PORT/PATH");
+    return coinfan::app::run_healthcheck(*target, std::chrono::milliseconds(healthcheck_timeout_ms.value_or(2000)),
+                                         std::cout);
+  }
+  if (healthcheck_timeout_ms) return fail_usage("--timeout-ms goes with --healthcheck");
   if (check_path) return check_config(*check_path);
   if (port && !demo) return fail_usage("--port goes with --demo; set server.listen in the configuration instead");
 
@@ -112,6 +142,10 @@ int main(int argc, char** argv) {
     config = coinfan::config::default_config();
     config.server.listen_host = "127.0.0.1";
     config.server.listen_port = port.value_or(8080);
+    // Loopback only, so the one proxy a demo can have in front is on this host (the nginx of
+    // docker/compose.yaml's demo profile shares its network namespace): believe its
+    // X-Forwarded-For.
+    config.server.trusted_proxies = {"127.0.0.1/32"};
     config.log.format = "text";
   } else {
     if (!config_path) {
