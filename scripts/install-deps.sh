@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages coinfan builds and tests with (clang-16 and libFuzzer for the
-# `fuzz` preset, scripts/fuzz.sh). Idempotent: installs only
-# what is missing, and refreshes the package index first whenever something is.
+# `fuzz` preset, scripts/fuzz.sh; prometheus for the promtool that checks /metrics in a test).
+# Idempotent: installs only what is missing, and refreshes the package index first whenever
+# something is.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-16 libfuzzer-16-dev libclang-rt-16-dev
   curl ca-certificates
+  prometheus
 )
 
 missing=()
