@@ -688,7 +688,13 @@ void Server::Impl::maybe_fire_drained(std::unique_lock<std::mutex>& lock) {
   drained_fired = true;
   auto callback = drained_callback;
   lock.unlock();
-  asio::post(io, std::move(callback));
+  // Through the acceptor's strand, after its close: whoever hears of the drain finds the
+  // listener closed (the close begin_drain posted may not have run yet).
+  asio::post(acceptor.get_executor(), [self = shared_from_this(), callback = std::move(callback)]() mutable {
+    boost::system::error_code ignored;
+    self->acceptor.close(ignored);
+    asio::post(self->io, std::move(callback));
+  });
 }
 
 Server::Server(asio::io_context& io, ServerOptions options, std::shared_ptr<const Router> router)
