@@ -2,8 +2,9 @@
 # Installs the Debian 12 packages coinfan builds and tests with (clang-16 and libFuzzer for the
 # `fuzz` preset, scripts/fuzz.sh; nginx for the tests that run it in front of coinfan; podman,
 # runc and debootstrap for docker/image-test.sh, which builds and runs the image without a
-# Docker daemon or a registry). Idempotent: installs only
-# what is missing, and refreshes the package index first whenever something is.
+# Docker daemon or a registry; prometheus for the promtool that checks /metrics in a test).
+# Idempotent: installs only what is missing, and refreshes the package index first whenever
+# something is.
 set -euo pipefail
 
 packages=(
@@ -15,6 +16,7 @@ packages=(
   curl ca-certificates
   nginx
   podman runc debootstrap uidmap slirp4netns fuse-overlayfs
+  prometheus
 )
 
 missing=()

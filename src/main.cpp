@@ -28,6 +28,8 @@ constexpr std::string_view usage = R"(Usage:
   coinfan --version              print the version
   coinfan --help                 print this help
 
+  --log-format json|text         log format (overrides log.format; default json, --demo too)
+
 Configuration strings may use ${NAME} (environment variable) and ${file:/path} (file content).
 SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.
 SIGHUP: the configuration file is read again; a valid one is applied to every new request
@@ -83,6 +85,7 @@ int main(int argc, char** argv) {
   std::optional<std::uint16_t> port;
   std::optional<std::string> healthcheck;
   std::optional<unsigned> healthcheck_timeout_ms;
+  std::optional<std::string> log_format;
   bool demo = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -118,6 +121,11 @@ int main(int argc, char** argv) {
       healthcheck_timeout_ms = *number;
     } else if (arg == "--demo") {
       demo = true;
+    } else if (arg == "--log-format") {
+      log_format = next();
+      if (!log_format || (*log_format != "json" && *log_format != "text")) {
+        return fail_usage("--log-format needs json or text");
+      }
     } else if (arg == "--port") {
       auto value = next();
       if (!value || !(port = parse_port(*value))) return fail_usage("--port needs a number from 0 to 65535");
@@ -146,7 +154,6 @@ int main(int argc, char** argv) {
     // docker/compose.yaml's demo profile shares its network namespace): believe its
     // X-Forwarded-For.
     config.server.trusted_proxies = {"127.0.0.1/32"};
-    config.log.format = "text";
   } else {
     if (!config_path) {
       if (const char* env = std::getenv("COINFAN_CONFIG"); env != nullptr && *env != '\0') config_path = env;
@@ -161,6 +168,7 @@ int main(int argc, char** argv) {
     config = std::move(*result.config);
   }
 
+  if (log_format) config.log.format = *log_format;
   coinfan::log::init(config.log.level, config.log.format);
   std::string demo_write_key;
   if (const char* key = std::getenv("COINFAN_DEMO_WRITE_KEY"); demo && key != nullptr) demo_write_key = key;

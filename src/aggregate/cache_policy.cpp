@@ -103,6 +103,7 @@ CacheDecision ViewCachePolicy::decide(const std::string& key, std::optional<Mill
   ++stats_.misses;
   const DataBound bound = data_bound(max_age, cache_);
   if (entry.flight && entry.flight->bound.at_least_as_strict_as(bound)) {
+    ++stats_.coalesced;
     decision.action = CacheDecision::Action::join;
   } else {
     decision.action = CacheDecision::Action::fan_out;

@@ -1,5 +1,6 @@
 #include "coinfan/aggregate/health.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace coinfan::aggregate {
@@ -10,17 +11,48 @@ std::string_view gateway_health(std::optional<bool> last_call_ok, std::string_vi
   return *last_call_ok ? "healthy" : "unhealthy";
 }
 
-void HealthTracker::record(std::size_t gateway, const std::optional<Error>& error, std::chrono::milliseconds latency,
-                           TimePointMs at) {
+std::optional<HealthNotice> HealthTracker::record(std::size_t gateway, const std::optional<Error>& error,
+                                                  std::chrono::milliseconds latency, TimePointMs at) {
   CallHistory& h = history_.at(gateway);
+  Outage& outage = outages_.at(gateway);
   h.last_ok = !error.has_value();
   h.last_latency = latency;
-  if (error) {
-    h.last_error = *error;
-    h.last_error_at = at;
-  } else {
+  if (!error) {
     h.last_success_at = at;
+    if (!outage.since) return std::nullopt;
+    HealthNotice notice;
+    notice.kind = HealthNotice::Kind::recovered;
+    notice.failures = outage.failures;
+    notice.failing_for = std::max(std::chrono::milliseconds(0), at - *outage.since);
+    outage = Outage{};
+    return notice;
   }
+  h.last_error = *error;
+  h.last_error_at = at;
+  ++outage.failures;
+  if (!outage.since) {
+    outage.since = at;
+    outage.last_line = at;
+    outage.unlogged = 0;
+    HealthNotice notice;
+    notice.kind = HealthNotice::Kind::failing;
+    notice.code = error->code;
+    notice.detail = error->detail;
+    notice.failures = 1;
+    return notice;
+  }
+  ++outage.unlogged;
+  // A clock that stepped back counts as a window passed, so the log is never silenced for long.
+  if (at - outage.last_line < repeat_window && at >= outage.last_line) return std::nullopt;
+  HealthNotice notice;
+  notice.kind = HealthNotice::Kind::still_failing;
+  notice.code = error->code;
+  notice.detail = error->detail;
+  notice.failures = outage.unlogged;
+  notice.failing_for = std::max(std::chrono::milliseconds(0), at - *outage.since);
+  outage.last_line = at;
+  outage.unlogged = 0;
+  return notice;
 }
 
 GatewayHealth health_entry(std::string id, std::string type, const CallHistory& seen, std::string_view circuit,

@@ -28,6 +28,29 @@ using Millis = std::chrono::milliseconds;
 
 namespace {
 
+// The service log's lines about a gateway's health (HealthNotice): an operator alerts on them.
+void log_health(std::string_view gateway, const HealthNotice& notice) {
+  switch (notice.kind) {
+    case HealthNotice::Kind::failing:
+      log::warn("gateway failing", {{"gateway", gateway},
+                                    {"code", to_string(notice.code)},
+                                    {"detail", std::string_view(notice.detail)}});
+      break;
+    case HealthNotice::Kind::still_failing:
+      log::warn("gateway still failing", {{"gateway", gateway},
+                                          {"code", to_string(notice.code)},
+                                          {"detail", std::string_view(notice.detail)},
+                                          {"failures", notice.failures},
+                                          {"failing_for_ms", static_cast<std::int64_t>(notice.failing_for.count())}});
+      break;
+    case HealthNotice::Kind::recovered:
+      log::info("gateway recovered", {{"gateway", gateway},
+                                      {"failures", notice.failures},
+                                      {"failing_for_ms", static_cast<std::int64_t>(notice.failing_for.count())}});
+      break;
+  }
+}
+
 using gateways::BalanceSnapshot;
 using PriceList = std::vector<Price>;
 using CoinList = std::vector<Coin>;
@@ -164,8 +187,9 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
   HealthTracker health;
   config::CacheConfig cache;
 
-  mutable std::mutex cache_mutex;  // guards the policy and the flights
+  mutable std::mutex cache_mutex;  // guards the policy, the flights and view_stats
   ViewCachePolicy policy;
+  std::array<ViewCacheStats, 3> view_stats{};  // per ViewKind
   std::unordered_map<FlightId, std::shared_ptr<Flight>> flights;  // started and not yet settled
 
   template <typename T>
@@ -202,14 +226,18 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
   template <typename T>
   void record(std::size_t index, const GatewayCall<T>* call, std::uint64_t generation, const CallOutcomePtr<T>& outcome) {
     const TimePointMs now = system_now();
-    std::lock_guard lock(store_mutex);
-    auto& slot = slots_of<T>()[index];
-    if (slot.in_flight.get() == call) slot.in_flight.reset();
-    if (outcome->value && slot.generation == generation &&
-        (!slot.last_good || outcome->completed_at >= slot.last_good->completed_at)) {
-      slot.last_good = outcome;
+    std::optional<HealthNotice> notice;
+    {
+      std::lock_guard lock(store_mutex);
+      auto& slot = slots_of<T>()[index];
+      if (slot.in_flight.get() == call) slot.in_flight.reset();
+      if (outcome->value && slot.generation == generation &&
+          (!slot.last_good || outcome->completed_at >= slot.last_good->completed_at)) {
+        slot.last_good = outcome;
+      }
+      notice = health.record(index, outcome->error, outcome->latency, now);
     }
-    health.record(index, outcome->error, outcome->latency, now);
+    if (notice) log_health(ids[index], *notice);
   }
 
   // The cache key of a query; the default selection's ids are sorted once, up front.
@@ -425,6 +453,17 @@ asio::awaitable<void> run_flight(std::shared_ptr<Impl> self, std::shared_ptr<Fli
   flight->outcome->set(assembled);
 }
 
+// One view's cache counters after a decision of the policy (the policy's own count all views).
+void count_decision(ViewCacheStats& stats, const CacheDecision& decision) {
+  switch (decision.action) {
+    case CacheDecision::Action::serve_fresh: ++stats.hits; break;
+    case CacheDecision::Action::serve_stale: ++stats.stale_hits; break;
+    case CacheDecision::Action::join: ++stats.misses; ++stats.coalesced; break;
+    case CacheDecision::Action::fan_out: ++stats.misses; break;
+  }
+  if (decision.start) ++stats.fan_outs;
+}
+
 // A stored answer served as is (fresh) or marked stale, rendered once per stored answer.
 ViewAnswer served(const CacheDecision& decision, SteadyTime now) {
   ViewAnswer answer = decision.answer->answer;
@@ -448,7 +487,10 @@ asio::awaitable<ViewAnswer> get_view(std::shared_ptr<Impl> self, ViewKind kind, 
   {
     // The hot path: a lookup and a shared_ptr copy under the lock, nothing else.
     std::lock_guard lock(self->cache_mutex);
-    if (auto hit = self->policy.fresh(key, query.max_age, arrival)) co_return served(*hit, arrival);
+    if (auto hit = self->policy.fresh(key, query.max_age, arrival)) {
+      ++self->view_stats[static_cast<std::size_t>(kind)].hits;
+      co_return served(*hit, arrival);
+    }
   }
 
   auto selection = self->select(kind, query);
@@ -459,6 +501,7 @@ asio::awaitable<ViewAnswer> get_view(std::shared_ptr<Impl> self, ViewKind kind, 
   {
     std::lock_guard lock(self->cache_mutex);
     decision = self->policy.decide(key, query.max_age, arrival);
+    count_decision(self->view_stats[static_cast<std::size_t>(kind)], decision);
     if (decision.start) {
       launch = std::make_shared<Flight>();
       launch->key = key;
@@ -508,6 +551,13 @@ const config::CacheConfig& Views::cache_config() const { return impl_->cache; }
 ViewCacheStats Views::cache_stats() const {
   std::lock_guard lock(impl_->cache_mutex);
   return impl_->policy.stats();
+}
+
+ViewCacheStats Views::cache_stats(ViewKind kind) const {
+  std::lock_guard lock(impl_->cache_mutex);
+  ViewCacheStats out = impl_->view_stats[static_cast<std::size_t>(kind)];
+  out.entries = impl_->policy.stats().entries;
+  return out;
 }
 
 std::shared_ptr<Views> make_views(std::vector<ViewGateway> gateways, config::CacheConfig cache,

@@ -1,18 +1,35 @@
 #pragma once
-// GET /metrics: Prometheus text exposition of the server's and every gateway's counters.
+// GET /metrics: Prometheus text exposition (format 0.0.4) of the server's, the gateways', the
+// views' cache and the process's counters. The families and their labels are listed in the
+// README ("Metrics"); every label value comes from a bounded set.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "app/process_metrics.hpp"
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/http/server.hpp"
 #include "coinfan/writes/service.hpp"
 
+namespace coinfan::aggregate {
+class Views;
+}
+
 namespace coinfan::app {
 
-std::string render_metrics(const http::ServerStats& server,
-                           const std::vector<std::shared_ptr<gateways::Gateway>>& gateways,
-                           const writes::WriteCounts& writes = {});
+// What one scrape renders; absent parts leave their families out (the views' cache) or
+// empty (the gateways).
+struct MetricsSources {
+  http::ServerStats server;
+  http::RequestSeries requests;
+  const std::vector<std::shared_ptr<gateways::Gateway>>* gateways = nullptr;
+  writes::WriteCounts writes;
+  const aggregate::Views* views = nullptr;
+  std::optional<ProcessMetrics> process;
+};
+
+std::string render_metrics(const MetricsSources& sources);
 
 }  // namespace coinfan::app

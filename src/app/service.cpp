@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/exposure.hpp"
 #include "app/metrics.hpp"
 #include "app/reload.hpp"
 #include "app/routes.hpp"
@@ -147,10 +148,15 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
     return read ? std::move(handler) : auth->protect(http::Scope::write, std::move(handler));
   });
   router->add("GET", "/metrics",
-              http::sync_handler([&server, &reloads, gateways = stack.gateways, writes](const http::Request&) {
+              http::sync_handler([&server, &reloads, gateways = stack.gateways, writes, views](const http::Request&) {
                 http::Response response;
                 response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                response.body = render_metrics(server.stats(), gateways, writes->counts());
+                response.body = render_metrics({.server = server.stats(),
+                                                .requests = server.request_metrics(),
+                                                .gateways = &gateways,
+                                                .writes = writes->counts(),
+                                                .views = views.get(),
+                                                .process = read_process_metrics()});
                 response.body += render_reload_metrics(reloads);
                 return response;
               }));
@@ -231,6 +237,10 @@ int run_service(const config::Config& loaded_config, ServiceOptions options) {
                           {"threads", static_cast<std::uint64_t>(threads)},
                           {"demo", options.demo},
                           {"gateways", static_cast<std::uint64_t>(config.gateways.size())}});
+  if (reads_open_to_network(config.server.listen_host, !config.api_keys.empty() && !open_reads)) {
+    log::warn("listening beyond loopback with no API key: /v1/ reads are open to anyone who can reach this address",
+              {{"host", std::string_view(config.server.listen_host)}, {"port", static_cast<std::uint64_t>(server.port())}});
+  }
   log::flush();
 
   // Warm-up: one balances fan-out at start fills the cache and the gateways' health.

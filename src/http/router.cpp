@@ -33,6 +33,7 @@ Handler sync_handler(std::function<Response(const Request&)> fn) {
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
   Route route;
   route.method = std::move(method);
+  route.pattern = std::string(pattern);
   for (auto segment : split_path(pattern)) route.segments.emplace_back(segment);
   route.handler = std::move(handler);
   routes_.push_back(std::move(route));
@@ -81,10 +82,12 @@ Router::Match Router::match(std::string_view method, std::string_view raw_path) 
       }
     }
     if (!matches) continue;
+    if (result.pattern.empty()) result.pattern = route.pattern;
     const bool method_matches = route.method == method || (method == "HEAD" && route.method == "GET");
     if (method_matches && result.outcome != Outcome::found) {
       result.outcome = Outcome::found;
       result.handler = &route.handler;
+      result.pattern = route.pattern;
       result.params = std::move(params);
     }
     allowed.push_back(route.method);

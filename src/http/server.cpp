@@ -161,6 +161,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> rejected_per_client{0};
   std::atomic<std::uint64_t> rate_limited{0};
+  std::atomic<std::size_t> in_flight{0};
+  metrics::DurationFamily request_durations;  // {route, method, status_class}
 
   std::mutex mutex;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
@@ -234,7 +236,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<Response> dispatch(Request& request, Clock::time_point deadline);
   asio::awaitable<bool> write(const Request& request, Response& response, unsigned version, bool keep_alive,
                               Clock::time_point deadline);
-  asio::awaitable<void> answer_and_close(Request& request, Response response, Clock::time_point deadline);
+  asio::awaitable<void> answer_and_close(Request& request, Response response, Clock::time_point deadline,
+                                         Clock::time_point started);
   asio::awaitable<void> linger();
   void apply_cors(const Request& request, Response& response) const;
 
@@ -250,6 +253,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   bool reserved_ = false;  // admitted into the reserve: reserved paths only, one request
   bool idle_ = false;
   bool closing_ = false;
+  std::string_view route_ = unmatched_route;  // the current request's route pattern (metrics)
 };
 
 asio::awaitable<boost::system::error_code> Server::Impl::Session::read_header(
@@ -366,7 +370,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
       } else {
         response = problem(400, "bad_request", "malformed HTTP request: " + read_ec.message());
       }
-      co_await answer_and_close(request, std::move(response), Clock::now());
+      co_await answer_and_close(request, std::move(response), Clock::now(), started);
       break;
     }
 
@@ -380,6 +384,12 @@ asio::awaitable<void> Server::Impl::Session::run() {
                                                                                 : generate_request_id();
     request.client_address = client_address(peer_, request, options.trusted_proxies);
 
+    server_->in_flight.fetch_add(1, std::memory_order_relaxed);
+    struct InFlight {
+      std::atomic<std::size_t>& gauge;
+      ~InFlight() { gauge.fetch_sub(1, std::memory_order_relaxed); }
+    } in_flight{server_->in_flight};
+    route_ = unmatched_route;
     Response response;
     std::optional<unsigned> retry_after;
     if (settings_->limiter->enabled() && !is_trusted(request.client_address, options.trusted_proxies)) {
@@ -399,6 +409,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
         message.keep_alive() && !response.close_connection && !server_->draining.load() && !reserved_;
     const bool written = co_await write(request, response, message.version(), keep_alive, deadline);
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+    server_->request_durations.observe({route_, method_label(request.method), status_class(response.status)}, elapsed);
     log::write(log::Level::info, request.request_id, "request",
                {{"method", std::string_view(request.method)},
                 {"path", std::string_view(request.path)},
@@ -416,8 +427,10 @@ asio::awaitable<void> Server::Impl::Session::run() {
 
 // An answer to a request that cannot be read further: written, then a lingering close.
 asio::awaitable<void> Server::Impl::Session::answer_and_close(Request& request, Response response,
-                                                              Clock::time_point deadline) {
+                                                              Clock::time_point deadline, Clock::time_point started) {
   const bool written = co_await write(request, response, 11, false, deadline);
+  server_->request_durations.observe({unmatched_route, method_label(request.method), status_class(response.status)},
+                                     std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started));
   log::write(log::Level::info, request.request_id, "request refused",
              {{"status", static_cast<std::uint64_t>(response.status)},
               {"client", std::string_view(peer_)}});
@@ -468,6 +481,7 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
   if (request.method == "OPTIONS" && request.header("Origin") && request.header("Access-Control-Request-Method")) {
     auto match = settings_->router->match("OPTIONS", raw_path);
     if (match.outcome == Router::Outcome::method_not_allowed) {
+      route_ = match.pattern;
       Response response;
       response.status = 204;
       response.content_type.clear();
@@ -484,6 +498,8 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
   // Guards (authentication) run before routing, so a refused caller cannot tell a missing
   // path from a wrong method.
   if (auto refusal = settings_->router->check_guards(request)) {
+    // Counted under the route the path names (the metrics are the operator's, not the caller's).
+    if (auto named = settings_->router->match(request.method, raw_path); !named.pattern.empty()) route_ = named.pattern;
     apply_cors(request, *refusal);
     co_return std::move(*refusal);
   }
@@ -492,6 +508,7 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
   // even when a reload replaces it meanwhile.
   const auto router = settings_->router;
   auto match = router->match(request.method, raw_path);
+  if (!match.pattern.empty()) route_ = match.pattern;
   Response response;
   if (match.outcome == Router::Outcome::not_found) {
     response = problem(404, "not_found", "no resource at this path");
@@ -711,7 +728,13 @@ void Server::Impl::maybe_fire_drained(std::unique_lock<std::mutex>& lock) {
   drained_fired = true;
   auto callback = drained_callback;
   lock.unlock();
-  asio::post(io, std::move(callback));
+  // Through the acceptor's strand, after its close: whoever hears of the drain finds the
+  // listener closed (the close begin_drain posted may not have run yet).
+  asio::post(acceptor.get_executor(), [self = shared_from_this(), callback = std::move(callback)]() mutable {
+    boost::system::error_code ignored;
+    self->acceptor.close(ignored);
+    asio::post(self->io, std::move(callback));
+  });
 }
 
 void Server::Impl::reconfigure(ServerOptions options, std::shared_ptr<const Router> router) {
@@ -753,6 +776,21 @@ void Server::on_drained(std::function<void()> callback) {
   impl_->maybe_fire_drained(lock);
 }
 
+std::string_view method_label(std::string_view method) noexcept {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
+std::string_view status_class(unsigned status) noexcept {
+  static constexpr std::string_view classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+  if (status < 100 || status > 599) return "other";
+  return classes[status / 100 - 1];
+}
+
+RequestSeries Server::request_metrics() const { return impl_->request_durations.snapshot(); }
+
 ServerStats Server::stats() const {
   ServerStats stats;
   stats.active_connections = impl_->active.load();
@@ -761,6 +799,7 @@ ServerStats Server::stats() const {
   stats.rejected_per_client = impl_->rejected_per_client.load();
   stats.rate_limited = impl_->rate_limited.load();
   stats.reserved_active = impl_->reserved_active.load();
+  stats.requests_in_flight = impl_->in_flight.load();
   return stats;
 }
 

@@ -4,6 +4,7 @@
 
 #include "coinfan/core/ascii.hpp"
 #include "coinfan/core/log.hpp"
+#include "coinfan/core/log_throttle.hpp"
 #include "coinfan/upstream/client.hpp"
 
 #include <openssl/ssl.h>
@@ -307,9 +308,40 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
   }
 
   void publish_breaker() {
-    const BreakerState state = breaker_.state(clock_now());
-    breaker_mirror_.store(static_cast<int>(state), std::memory_order_relaxed);
+    const auto now = clock_now();
+    const BreakerState state = breaker_.state(now);
+    const auto previous =
+        static_cast<BreakerState>(breaker_mirror_.exchange(static_cast<int>(state), std::memory_order_relaxed));
     reopens_at_.store(breaker_.reopens_at().time_since_epoch().count(), std::memory_order_relaxed);
+    if (previous != state) log_breaker(previous, state, now);
+  }
+
+  // The name of the gateway in log lines.
+  std::string_view log_name() const {
+    return options_.name.empty() ? std::string_view(endpoint_) : std::string_view(options_.name);
+  }
+
+  // The breaker's transitions as an operator sees them: opened, closed again, and (throttled)
+  // the failed probes in between. Strand only.
+  void log_breaker(BreakerState previous, BreakerState state, SteadyClock::time_point now) {
+    const auto open_for_ms = [&] {
+      return static_cast<std::int64_t>(std::chrono::duration_cast<milliseconds>(now - opened_at_).count());
+    };
+    if (previous == BreakerState::closed) {
+      opened_at_ = now;
+      probe_log_.reset();
+      log::warn("circuit opened", {{"gateway", log_name()},
+                                   {"failures", static_cast<std::uint64_t>(breaker_.consecutive_failures())},
+                                   {"cooldown_ms", static_cast<std::int64_t>(options_.breaker_cooldown.count())}});
+    } else if (state == BreakerState::closed) {
+      log::warn("circuit closed", {{"gateway", log_name()}, {"open_for_ms", open_for_ms()}});
+    } else if (previous == BreakerState::half_open && state == BreakerState::open) {
+      if (const auto held_back = probe_log_.admit(now)) {
+        log::warn("circuit still open", {{"gateway", log_name()},
+                                         {"failed_probes", *held_back + 1},
+                                         {"open_for_ms", open_for_ms()}});
+      }
+    }
   }
 
   void publish_pool() {
@@ -335,13 +367,19 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
 
   // Callers may show an error's detail to API clients: the gateway's host and port stay in the
   // service log only.
-  Error without_endpoint(Error error) const {
-    const std::string endpoint = url_.endpoint();
+  // A dead gateway does not flood the log: at most one "upstream call failed" line a minute,
+  // saying how many failures it held back since the previous one.
+  Error without_endpoint(Error error) {
+    const std::string& endpoint = endpoint_;
     if (error.detail.find(endpoint) == std::string::npos) return error;
     if (error.code != ErrorCode::circuit_open && error.code != ErrorCode::cancelled) {
-      log::warn("upstream call failed", {{"endpoint", std::string_view(endpoint)},
-                                         {"code", to_string(error.code)},
-                                         {"detail", std::string_view(error.detail)}});
+      if (const auto held_back = failure_log_.admit(clock_now())) {
+        log::warn("upstream call failed", {{"gateway", log_name()},
+                                           {"endpoint", std::string_view(endpoint)},
+                                           {"code", to_string(error.code)},
+                                           {"detail", std::string_view(error.detail)},
+                                           {"suppressed", *held_back}});
+      }
     }
     for (const std::string& form : {" (" + endpoint + ")", " for " + endpoint, endpoint}) {
       for (auto at = error.detail.find(form); at != std::string::npos; at = error.detail.find(form, at)) {
@@ -916,6 +954,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
   Strand strand_;
   const Options options_;
   const BaseUrl url_;
+  const std::string endpoint_ = url_.endpoint();
   const std::unique_ptr<ssl::context> tls_;
   const std::string user_agent_;
 
@@ -936,6 +975,10 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
   Counters counters_;
   std::atomic<int> breaker_mirror_{static_cast<int>(BreakerState::closed)};
   std::atomic<SteadyClock::rep> reopens_at_{0};
+  // Log lines (strand only): when the circuit last opened, and the throttles.
+  SteadyClock::time_point opened_at_{};
+  log::Throttle probe_log_{log::repeat_window};
+  log::Throttle failure_log_{log::repeat_window};
 };
 
 Stats Client::Impl::stats() const {

@@ -41,9 +41,10 @@ struct ViewAnswer {
 struct ViewCacheStats {
   std::uint64_t hits = 0;        // fresh answers from the cache
   std::uint64_t stale_hits = 0;  // stale answers served while refreshing
-  std::uint64_t misses = 0;      // requests that waited for a fan-out
+  std::uint64_t misses = 0;      // requests that waited for a fan-out (coalesced ones included)
+  std::uint64_t coalesced = 0;   // misses that joined a fan-out already in flight
   std::uint64_t fan_outs = 0;    // fan-outs started (foreground and background)
-  std::uint64_t entries = 0;     // cached queries now
+  std::uint64_t entries = 0;     // cached queries now (of every view)
 
   friend bool operator==(const ViewCacheStats&, const ViewCacheStats&) = default;
 };

@@ -44,19 +44,45 @@ struct CallHistory {
   std::optional<std::chrono::milliseconds> last_latency;
 };
 
+// What the service log says about a gateway after one of its calls: a warning when it starts
+// failing, at most one "still failing" line per `HealthTracker::repeat_window` while it goes on
+// (with the failures held back since the last line), and a line when it answers again.
+struct HealthNotice {
+  enum class Kind { failing, still_failing, recovered };
+  Kind kind = Kind::failing;
+  ErrorCode code = ErrorCode::internal;        // failing, still_failing: this call's error
+  std::string detail;                          // failing, still_failing: its detail
+  std::uint64_t failures = 0;                  // still_failing: since the last line; recovered: in all
+  std::chrono::milliseconds failing_for{0};    // still_failing, recovered: since the first failure
+
+  friend bool operator==(const HealthNotice&, const HealthNotice&) = default;
+};
+
 // One CallHistory per gateway (by index, configuration order).
 class HealthTracker {
  public:
-  explicit HealthTracker(std::size_t gateways) : history_(gateways) {}
+  static constexpr std::chrono::milliseconds repeat_window{60000};
 
-  // A call of `gateway` finished at `at`: failed with `error`, or succeeded.
-  void record(std::size_t gateway, const std::optional<Error>& error, std::chrono::milliseconds latency,
-              TimePointMs at);
+  explicit HealthTracker(std::size_t gateways) : history_(gateways), outages_(gateways) {}
+
+  // A call of `gateway` finished at `at`: failed with `error`, or succeeded. Returns what the
+  // log should say about it, if anything (see HealthNotice).
+  std::optional<HealthNotice> record(std::size_t gateway, const std::optional<Error>& error,
+                                     std::chrono::milliseconds latency, TimePointMs at);
   const CallHistory& history(std::size_t gateway) const { return history_.at(gateway); }
   const std::vector<CallHistory>& all() const noexcept { return history_; }
 
  private:
+  // A run of failed calls, from its first one to the next success.
+  struct Outage {
+    std::optional<TimePointMs> since;   // the first failure; nullopt: not failing
+    TimePointMs last_line{};            // when the last line about it was asked for
+    std::uint64_t failures = 0;         // in all
+    std::uint64_t unlogged = 0;         // since the last line
+  };
+
   std::vector<CallHistory> history_;
+  std::vector<Outage> outages_;
 };
 
 // The GET /v1/gateways entry of one gateway from what was seen of it and its client's state.

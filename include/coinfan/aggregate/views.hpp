@@ -75,6 +75,9 @@ class Views {
   const std::vector<std::string>& gateway_ids() const;
   const config::CacheConfig& cache_config() const;
   ViewCacheStats cache_stats() const;
+  // The same counters for one view (for /metrics); `entries` counts the cached queries of
+  // every view.
+  ViewCacheStats cache_stats(ViewKind kind) const;
 
  private:
   std::shared_ptr<Impl> impl_;

@@ -15,6 +15,7 @@
 
 #include "coinfan/config/config.hpp"
 #include "coinfan/core/error.hpp"
+#include "coinfan/core/metrics.hpp"
 #include "coinfan/core/types.hpp"
 #include "coinfan/upstream/client.hpp"
 
@@ -131,6 +132,11 @@ class Gateway {
   // For /v1/gateways and /metrics.
   virtual upstream::Stats stats() const = 0;
   virtual upstream::BreakerState breaker_state() const = 0;
+  // For /metrics: this gateway's calls by operation and outcome (label values in that order:
+  // an operation name such as "balances" or "token", and "ok" or the error code), with their
+  // durations. Empty for gateways that do not count them.
+  using OperationStats = std::vector<std::pair<metrics::DurationFamily::Labels, metrics::Durations>>;
+  virtual OperationStats operation_stats() const { return {}; }
 
  protected:
   Gateway(std::string id, config::GatewayType type) : id_(std::move(id)), type_(type) {}

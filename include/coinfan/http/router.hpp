@@ -31,6 +31,9 @@ class Router {
     const Handler* handler = nullptr;
     std::map<std::string, std::string, std::less<>> params;
     std::string allow;  // for method_not_allowed, e.g. "GET, HEAD"
+    // found, method_not_allowed: the pattern of the (first) route of this path, e.g.
+    // "/v1/gateways/{id}/balances"; it lives as long as the router (for metrics labels).
+    std::string_view pattern;
   };
 
   // `pattern` segments are literals or `{name}`; HEAD is served by the GET handler.
@@ -52,6 +55,7 @@ class Router {
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };

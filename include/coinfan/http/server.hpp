@@ -7,9 +7,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "coinfan/core/cidr.hpp"
+#include "coinfan/core/metrics.hpp"
 #include "coinfan/http/router.hpp"
 
 namespace boost::asio {
@@ -58,7 +61,20 @@ struct ServerStats {
   std::uint64_t rejected_per_client = 0;      // over max_connections_per_client (429)
   std::uint64_t rate_limited = 0;             // requests over client_rate_limit_rps (429)
   std::size_t reserved_active = 0;            // connections in the reserve now
+  std::size_t requests_in_flight = 0;         // read and not yet answered
 };
+
+// Answered requests by label values {route, method, status_class}, with their durations (from
+// the request's first byte to its answer written). `route` is the matched route's pattern
+// (`/v1/gateways/{id}/balances`), or `unmatched_route` for a path no route has and for requests
+// refused before routing (rate limit, malformed); `method` is a standard method or "other";
+// `status_class` is "2xx", "4xx", ...
+using RequestSeries = std::vector<std::pair<std::vector<std::string>, metrics::Durations>>;
+inline constexpr std::string_view unmatched_route = "unmatched";
+// The method as a metrics label: a standard method, or "other" (the label set stays bounded).
+std::string_view method_label(std::string_view method) noexcept;
+// "1xx" ... "5xx" ("other" outside 100..599).
+std::string_view status_class(unsigned status) noexcept;
 
 class Server {
  public:
@@ -86,6 +102,7 @@ class Server {
   void reconfigure(ServerOptions options, std::shared_ptr<const Router> router);
 
   ServerStats stats() const;
+  RequestSeries request_metrics() const;
 
  private:
   struct Impl;

@@ -17,6 +17,11 @@
 //     token before the deadline), circuit_open, invalid_argument (request rejected before
 //     sending). Details name the step and host:port, never a target, header or body.
 //
+// Log lines (warnings, each naming the gateway): "circuit opened" when the breaker leaves
+// closed, "circuit closed" when a probe closes it again, "circuit still open" when a probe
+// fails (at most once a minute, with the failed probes counted), and "upstream call failed"
+// for a call without a usable response (at most once a minute, with the failures held back).
+//
 // Threading: a Client runs on its own strand over the executor given to `create`; `send` may be
 // called from any thread and any executor. Cancelling the awaiting operation (per-operation
 // cancellation, e.g. `co_spawn(..., bind_cancellation_slot(...))` or awaitable operators `||`)
@@ -81,6 +86,9 @@ struct Options {
   std::chrono::milliseconds breaker_cooldown{10000};
 
   std::string user_agent;  // empty: "coinfan/<version>"
+  // Names the gateway in the service log's lines (circuit opened / closed, upstream call
+  // failed); empty: the endpoint (host:port) names it.
+  std::string name;
   Hooks hooks;
 };
 

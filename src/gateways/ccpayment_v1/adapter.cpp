@@ -17,17 +17,19 @@ class CcpaymentV1Gateway final : public AdapterBase {
     const auto& credentials = settings<Settings>().credentials;
     auto built = build_assets_request(credentials, unix_seconds());
     if (!built) co_return std::move(built).error();
+    const CallStart started = std::chrono::steady_clock::now();
     auto response = co_await send(std::move(*built));
-    if (!response) co_return std::move(response).error();
+    if (!response) co_return counted("balances", started, Result<BalanceSnapshot>(std::move(response).error()));
     const auto& answer = *response;
     const auto app_id = answer.header("Appid");
     const auto timestamp = answer.header("Timestamp");
     const auto sign = answer.header("Sign");
-    co_return interpret<BalanceSnapshot>(answer, [&](std::string_view body) -> Result<BalanceSnapshot> {
-      auto parsed = parse_verified_assets_response(id(), credentials, {app_id, timestamp, sign}, body);
-      if (!parsed) return std::move(parsed).error();
-      return BalanceSnapshot{std::move(parsed->balances), std::move(parsed->prices)};
-    });
+    co_return counted("balances", started,
+                      interpret<BalanceSnapshot>(answer, [&](std::string_view body) -> Result<BalanceSnapshot> {
+                        auto parsed = parse_verified_assets_response(id(), credentials, {app_id, timestamp, sign}, body);
+                        if (!parsed) return std::move(parsed).error();
+                        return BalanceSnapshot{std::move(parsed->balances), std::move(parsed->prices)};
+                      }));
   }
 };
 

@@ -46,14 +46,14 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
 
   boost::asio::awaitable<Result<BalanceSnapshot>> balances() override {
     auto balances = co_await call<std::vector<Balance>>(
-        v2::build_get_app_coin_asset_list(credentials_, unix_seconds()),
+        "balances", v2::build_get_app_coin_asset_list(credentials_, unix_seconds()),
         [this](std::string_view body) { return v2::parse_app_coin_asset_list(id(), body); });
     if (!balances) co_return std::move(balances).error();
     co_return BalanceSnapshot{std::move(*balances), {}};
   }
 
   boost::asio::awaitable<Result<std::vector<Coin>>> coins() override {
-    auto coins = co_await call<std::vector<Coin>>(v2::build_get_coin_list(credentials_, unix_seconds()),
+    auto coins = co_await call<std::vector<Coin>>("coins", v2::build_get_coin_list(credentials_, unix_seconds()),
                                                   [this](std::string_view body) { return v2::parse_coin_list(id(), body); });
     if (coins) remember_symbols(*coins);
     co_return coins;
@@ -72,7 +72,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
       if (ids.size() == v2::max_ids_per_call) break;
     }
     auto prices = co_await call<std::vector<Price>>(
-        v2::build_get_coin_usdt_price(credentials_, unix_seconds(), ids),
+        "prices", v2::build_get_coin_usdt_price(credentials_, unix_seconds(), ids),
         [this, &symbols](std::string_view body) { return v2::parse_coin_usdt_prices(id(), body, *symbols); });
     if (!prices) co_return std::move(prices).error();
     std::erase_if(*prices, [](const Price& price) { return price.asset.empty(); });
@@ -89,7 +89,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
                                         .end_at = filter.end_at,
                                         .next_id = page_cursor(std::move(filter.next_id))};
     auto page = co_await call<v2::TransferRecordPage>(
-        v2::build_get_user_transfer_record_list(credentials_, unix_seconds(), query),
+        "transfer_records", v2::build_get_user_transfer_record_list(credentials_, unix_seconds(), query),
         [this](std::string_view body) { return v2::parse_transfer_record_list(id(), body); });
     if (!page) co_return std::move(page).error();
     co_return TransferRecordPage{std::move(page->records), std::move(page->next_id)};
@@ -102,7 +102,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
     query.end_at = filter.end_at;
     query.next_id = page_cursor(std::move(filter.next_id));
     auto page = co_await call<v2::SwapRecordPage>(
-        v2::build_get_user_swap_record_list(credentials_, unix_seconds(), query),
+        "swap_records", v2::build_get_user_swap_record_list(credentials_, unix_seconds(), query),
         [this](std::string_view body) { return v2::parse_swap_record_list(id(), body); });
     if (!page) co_return std::move(page).error();
     co_return SwapRecordPage{std::move(page->records), std::move(page->next_id)};
@@ -112,7 +112,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
                                                                  std::optional<std::string> order_id) override {
     auto lookup = record_id ? v2::RecordLookup::record_id(*record_id) : v2::RecordLookup::order_id(order_id.value_or(""));
     auto record = co_await call<TransferRecord>(
-        v2::build_get_user_transfer_record(credentials_, unix_seconds(), lookup),
+        "transfer_record", v2::build_get_user_transfer_record(credentials_, unix_seconds(), lookup),
         [this](std::string_view body) { return v2::parse_transfer_record(id(), body); });
     if (!record) co_return as_not_found(std::move(record).error(), "transfer record");
     co_return record;
@@ -121,7 +121,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   boost::asio::awaitable<Result<SwapRecord>> swap_record(std::optional<std::string> record_id,
                                                          std::optional<std::string> order_id) override {
     auto lookup = record_id ? v2::RecordLookup::record_id(*record_id) : v2::RecordLookup::order_id(order_id.value_or(""));
-    auto record = co_await call<SwapRecord>(v2::build_get_user_swap_record(credentials_, unix_seconds(), lookup),
+    auto record = co_await call<SwapRecord>("swap_record", v2::build_get_user_swap_record(credentials_, unix_seconds(), lookup),
                                             [this](std::string_view body) { return v2::parse_swap_record(id(), body); });
     if (!record) co_return as_not_found(std::move(record).error(), "swap record");
     co_return record;
@@ -132,7 +132,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   boost::asio::awaitable<Result<TransferRecord>> transfer(TransferInput input) override {
     v2::TransferRequest request{input.from_user_id, input.to_user_id, input.coin_id, input.amount, input.order_id,
                                 input.remark};
-    auto sent = co_await call<v2::TransferResult>(v2::build_user_transfer(credentials_, unix_seconds(), request),
+    auto sent = co_await call<v2::TransferResult>("transfer", v2::build_user_transfer(credentials_, unix_seconds(), request),
                                                   [](std::string_view body) { return v2::parse_user_transfer(body); });
     if (!sent) co_return std::move(sent).error();
     auto record = co_await transfer_record(sent->record_id, std::nullopt);
@@ -154,14 +154,14 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
 
   boost::asio::awaitable<Result<SwapQuote>> quote(QuoteInput input) override {
     v2::SwapQuoteRequest request{input.coin_id_in, input.amount_in, input.coin_id_out, input.extra_fee_rate};
-    co_return co_await call<SwapQuote>(v2::build_estimate(credentials_, unix_seconds(), request),
+    co_return co_await call<SwapQuote>("quote", v2::build_estimate(credentials_, unix_seconds(), request),
                                        [](std::string_view body) { return v2::parse_estimate(body); });
   }
 
   boost::asio::awaitable<Result<SwapRecord>> swap(SwapInput input) override {
     v2::SwapRequest request{input.order_id,    input.user_id,        input.coin_id_in,        input.amount_in,
                             input.coin_id_out, input.extra_fee_rate, input.amount_out_minimum};
-    auto sent = co_await call<v2::SwapResult>(v2::build_user_swap(credentials_, unix_seconds(), request),
+    auto sent = co_await call<v2::SwapResult>("swap", v2::build_user_swap(credentials_, unix_seconds(), request),
                                               [](std::string_view body) { return v2::parse_user_swap(body); });
     if (!sent) co_return std::move(sent).error();
     auto record = co_await swap_record(sent->record_id, std::nullopt);
@@ -186,7 +186,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   boost::asio::awaitable<Result<std::string>> rescan(RescanInput input) override {
     v2::RescanRequest request{input.chain, input.to_address, input.memo, input.tx_id};
     auto result = co_await call<v2::RescanResult>(
-        v2::build_rescan_lost_transaction(credentials_, unix_seconds(), request),
+        "rescan", v2::build_rescan_lost_transaction(credentials_, unix_seconds(), request),
         [](std::string_view body) { return v2::parse_rescan_lost_transaction(body); });
     if (!result) co_return std::move(result).error();
     co_return std::move(result->description);

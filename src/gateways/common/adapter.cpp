@@ -6,6 +6,7 @@ namespace coinfan::gateways {
 
 upstream::Options client_options(const config::GatewayConfig& config) {
   upstream::Options options;
+  options.name = config.id;
   options.base_url = config.base_url;
   options.ca_file = config.ca_file;
   options.timeout = config.timeout;
@@ -25,6 +26,11 @@ AdapterBase::AdapterBase(const config::GatewayConfig& config, std::shared_ptr<up
 
 boost::asio::awaitable<Result<upstream::Response>> AdapterBase::send(upstream::Request request) {
   co_return co_await client_->send(std::move(request));
+}
+
+void AdapterBase::count_operation(std::string_view operation, CallStart started, std::optional<ErrorCode> failed) {
+  const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  operations_.observe({operation, failed ? to_string(*failed) : std::string_view("ok")}, elapsed);
 }
 
 std::int64_t AdapterBase::unix_seconds() const {

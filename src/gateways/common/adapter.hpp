@@ -8,6 +8,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/upstream/client.hpp"
@@ -40,18 +42,31 @@ class AdapterBase : public Gateway {
 
   upstream::Stats stats() const override { return client_->stats(); }
   upstream::BreakerState breaker_state() const override { return client_->breaker_state(); }
+  OperationStats operation_stats() const override { return operations_.snapshot(); }
 
  protected:
+  using CallStart = std::chrono::steady_clock::time_point;
+
   // Sends exactly the bytes the builder produced.
   boost::asio::awaitable<Result<upstream::Response>> send(upstream::Request request);
 
-  // Builds, sends and parses one call (see interpret).
+  // Builds, sends and parses one call (see interpret), counted for /metrics under `operation`
+  // (a fixed word naming the provider call: "balances", "token", "transfer", ...). A request
+  // that could not be built was never sent and is not counted.
   template <typename T, typename Parse>
-  boost::asio::awaitable<Result<T>> call(Result<upstream::Request> built, Parse parse) {
+  boost::asio::awaitable<Result<T>> call(std::string_view operation, Result<upstream::Request> built, Parse parse) {
     if (!built) co_return std::move(built).error();
+    const CallStart started = std::chrono::steady_clock::now();
     auto response = co_await send(std::move(*built));
-    if (!response) co_return std::move(response).error();
-    co_return interpret<T>(*response, parse);
+    if (!response) co_return counted(operation, started, Result<T>(std::move(response).error()));
+    co_return counted(operation, started, interpret<T>(*response, parse));
+  }
+
+  // Counts one sent call of `operation` that began at `started` with its outcome; returns it.
+  template <typename T>
+  Result<T> counted(std::string_view operation, CallStart started, Result<T> result) {
+    count_operation(operation, started, result.ok() ? std::nullopt : std::optional<ErrorCode>(result.error().code));
+    return result;
   }
 
   // Runs `use(credential)` (an awaitable Result<T>) with a provider-issued credential, doing
@@ -89,9 +104,12 @@ class AdapterBase : public Gateway {
   const config::GatewayConfig& config() const { return config_; }
 
  private:
+  void count_operation(std::string_view operation, CallStart started, std::optional<ErrorCode> failed);
+
   config::GatewayConfig config_;
   std::shared_ptr<upstream::Client> client_;
   GatewayEnvironment env_;
+  metrics::DurationFamily operations_;
 };
 
 // The AdapterFactory of an adapter class, for a provider's `make_adapter`.

@@ -28,25 +28,35 @@ class KunaGateway final : public AdapterBase {
   boost::asio::awaitable<Result<BalanceSnapshot>> fetch_balances(Authorization authorization) {
     auto built = build_balance_request(authorization, settings<Settings>().wallet_id);
     if (!built) co_return std::move(built).error();
+    const CallStart started = std::chrono::steady_clock::now();
     auto response = co_await send(std::move(*built));
-    if (!response) co_return std::move(response).error();
-    if (response->status == 401) co_return make_error(ErrorCode::auth_failed, "Kuna answered HTTP 401");
+    co_return counted("balances", started, balances_from(std::move(response)));
+  }
+
+  Result<BalanceSnapshot> balances_from(Result<upstream::Response> response) const {
+    if (!response) return std::move(response).error();
+    if (response->status == 401) return make_error(ErrorCode::auth_failed, "Kuna answered HTTP 401");
     auto wallet = interpret<WalletSnapshot>(*response, [this](std::string_view body) { return parse_balance_response(id(), body); });
-    if (!wallet) co_return std::move(wallet).error();
-    co_return BalanceSnapshot{std::move(wallet->balances), {}};
+    if (!wallet) return std::move(wallet).error();
+    return BalanceSnapshot{std::move(wallet->balances), {}};
   }
 
   boost::asio::awaitable<Result<IssuedCredential>> login() {
     auto built = build_login_request(settings<Settings>().login);
     if (!built) co_return std::move(built).error();
+    const CallStart started = std::chrono::steady_clock::now();
     auto response = co_await send(std::move(*built));
-    if (!response) co_return std::move(response).error();
+    co_return counted("login", started, login_from(std::move(response)));
+  }
+
+  static Result<IssuedCredential> login_from(Result<upstream::Response> response) {
+    if (!response) return std::move(response).error();
     if (response->status == 401 || response->status == 403) {
-      co_return make_error(ErrorCode::auth_failed, "Kuna refused the login (HTTP " + std::to_string(response->status) + ")");
+      return make_error(ErrorCode::auth_failed, "Kuna refused the login (HTTP " + std::to_string(response->status) + ")");
     }
     auto login = interpret<LoginResult>(*response, [](std::string_view body) { return parse_login_response(body); });
-    if (!login) co_return std::move(login).error();
-    co_return IssuedCredential{std::move(login->access_token), login->expires_at};
+    if (!login) return std::move(login).error();
+    return IssuedCredential{std::move(login->access_token), login->expires_at};
   }
 };
 

@@ -29,14 +29,14 @@ class TrubitGateway final : public AdapterBase {
  private:
   boost::asio::awaitable<Result<BalanceSnapshot>> fetch_assets(std::string token) {
     auto balances = co_await call<std::vector<Balance>>(
-        build_assets_request(token), [this](std::string_view body) { return parse_assets_response(id(), body); });
+        "balances", build_assets_request(token), [this](std::string_view body) { return parse_assets_response(id(), body); });
     if (!balances) co_return std::move(balances).error();
     co_return BalanceSnapshot{std::move(*balances), {}};
   }
 
   boost::asio::awaitable<Result<IssuedCredential>> new_token() {
     const auto now = now_ms();
-    auto token = co_await call<Token>(build_token_request(settings<Settings>().credentials, unix_millis()),
+    auto token = co_await call<Token>("token", build_token_request(settings<Settings>().credentials, unix_millis()),
                                       [now](std::string_view body) { return parse_token_response(body, now); });
     if (!token) co_return std::move(token).error();
     co_return IssuedCredential{std::move(token->token), token->expires_at};

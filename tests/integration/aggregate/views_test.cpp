@@ -11,6 +11,7 @@
 
 #include "api/view_query.hpp"
 #include "integration/aggregate/fake_gateway.hpp"
+#include "support/log_capture.hpp"
 
 namespace coinfan::aggregate::testing_support {
 namespace {
@@ -181,6 +182,13 @@ TEST_F(ViewsTest, ThousandConcurrentIdenticalRequestsMakeOneCallPerGateway) {
   for (const auto& fake : fakes_) EXPECT_EQ(fake->calls(), 1);
   EXPECT_EQ(views_->cache_stats().fan_outs, 1u);
   EXPECT_EQ(views_->cache_stats().misses, 1000u);
+  EXPECT_EQ(views_->cache_stats().coalesced, 999u);  // all but the first joined its fan-out
+  // The same per view (for /metrics): all of it is the balances view's.
+  const auto balances = views_->cache_stats(ViewKind::balances);
+  EXPECT_EQ(balances.misses, 1000u);
+  EXPECT_EQ(balances.coalesced, 999u);
+  EXPECT_EQ(balances.fan_outs, 1u);
+  EXPECT_EQ(views_->cache_stats(ViewKind::prices).misses, 0u);
   gate->open();
   run_ready(io_);
   for (const auto& answer : pending) {
@@ -202,6 +210,9 @@ TEST_F(ViewsTest, FreshAnswerIsServedFromCacheAsTheSameBytes) {
   EXPECT_EQ(second.source, ViewAnswer::Source::cache);
   EXPECT_EQ(second.age, 4999ms);
   EXPECT_EQ(views_->cache_stats().hits, 1u);
+  EXPECT_EQ(views_->cache_stats(ViewKind::balances).hits, 1u);
+  EXPECT_EQ(views_->cache_stats(ViewKind::balances).misses, 1u);
+  EXPECT_EQ(views_->cache_stats(ViewKind::coins).hits, 0u);
 }
 
 TEST_F(ViewsTest, StaleAnswerIsServedAtOnceWhileOneRefreshRuns) {
@@ -224,6 +235,8 @@ TEST_F(ViewsTest, StaleAnswerIsServedAtOnceWhileOneRefreshRuns) {
   }
   EXPECT_EQ(gateway->calls(), 2);  // the first fan-out and exactly one refresh
   EXPECT_EQ(views_->cache_stats().stale_hits, 10u);
+  EXPECT_EQ(views_->cache_stats(ViewKind::balances).stale_hits, 10u);
+  EXPECT_EQ(views_->cache_stats(ViewKind::balances).fan_outs, 2u);  // the first and the refresh
 
   gate->open();
   run_ready(io_);
@@ -437,6 +450,46 @@ TEST_F(ViewsTest, ACancelledWaiterLeavesWithoutStoppingTheFanOut) {
   run_ready(io_);
   ASSERT_TRUE(patient->done());
   EXPECT_TRUE(patient->answer->ok());
+}
+
+// The operator's log: a gateway that keeps failing is announced once with its code, repeated
+// at most once a minute with the failures counted, and its recovery once.
+TEST_F(ViewsTest, AFailingGatewayIsLoggedOnceNotOncePerRequest) {
+  add_gateway("good", {make_balance("ETH", "1")});
+  auto down = add_gateway("down");
+  down->behave(Behaviour::fail(make_error(ErrorCode::unreachable, "connect failed")));
+  build();
+  ViewQuery uncached;
+  uncached.max_age = std::chrono::milliseconds(0);  // every request calls the gateways
+  coinfan::testing::LogCapture log;
+  for (int i = 0; i < 20; ++i) {
+    get_done(ViewKind::balances, uncached);
+    clock_.advance(1000ms);
+  }
+  auto failing = log.lines_with_message("gateway failing");
+  ASSERT_EQ(failing.size(), 1u) << log.text_so_far();
+  EXPECT_NE(failing[0].find(R"("level":"warning")"), std::string::npos) << failing[0];
+  EXPECT_NE(failing[0].find(R"("gateway":"down")"), std::string::npos) << failing[0];
+  EXPECT_NE(failing[0].find(R"("code":"unreachable")"), std::string::npos) << failing[0];
+  EXPECT_TRUE(log.lines_with_message("gateway still failing").empty());
+
+  clock_.advance(40000ms);  // a minute after the first failure
+  get_done(ViewKind::balances, uncached);
+  const auto still = log.lines_with_message("gateway still failing");
+  ASSERT_EQ(still.size(), 1u) << log.text_so_far();
+  EXPECT_NE(still[0].find(R"("failures":20)"), std::string::npos) << still[0];
+
+  down->behave(Behaviour::answer());
+  get_done(ViewKind::balances, uncached);
+  get_done(ViewKind::balances, uncached);
+  const auto recovered = log.lines_with_message("gateway recovered");
+  ASSERT_EQ(recovered.size(), 1u) << log.text_so_far();
+  EXPECT_NE(recovered[0].find(R"("gateway":"down")"), std::string::npos) << recovered[0];
+  EXPECT_NE(recovered[0].find(R"("failures":21)"), std::string::npos) << recovered[0];
+  EXPECT_EQ(log.lines_with_message("gateway failing").size(), 1u);
+  for (const auto& line : log.lines_with_message("gateway failing")) {
+    EXPECT_EQ(line.find("\"gateway\":\"good\""), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -75,6 +75,33 @@ TEST(CoinfanBinary, VersionAndHelpExit0) {
   EXPECT_EQ(help.wait(), 0);
 }
 
+TEST(CoinfanBinary, LogFormatIsJsonOrText) {
+  ChildProcess help(COINFAN_BINARY, {"--help"});
+  EXPECT_NE(help.read_all().find("--log-format json|text"), std::string::npos);
+  EXPECT_EQ(help.wait(), 0);
+  ChildProcess wrong(COINFAN_BINARY, {"--demo", "--log-format", "xml"}, true);
+  EXPECT_NE(wrong.read_all().find("--log-format needs json or text"), std::string::npos);
+  EXPECT_EQ(wrong.wait(), 2);
+  ChildProcess missing(COINFAN_BINARY, {"--log-format"}, true);
+  EXPECT_NE(missing.read_all().find("--log-format needs json or text"), std::string::npos);
+  EXPECT_EQ(missing.wait(), 2);
+}
+
+// --log-format text overrides log.format of the configuration file (and works without --demo).
+TEST(CoinfanBinary, LogFormatTextOverridesTheConfiguration) {
+  const auto path = write_temp("text-log.json", R"({ "server": { "listen": "127.0.0.1:0", "threads": 1 },
+    "log": { "format": "json" } })");
+  ChildProcess child(COINFAN_BINARY, {"--config", path, "--log-format", "text"});
+  const auto listening = child.wait_for_line("listening", std::chrono::seconds(30));
+  ASSERT_TRUE(listening);
+  EXPECT_NE(listening->find(" info listening "), std::string::npos) << *listening;
+  EXPECT_EQ(listening->find("\"msg\""), std::string::npos) << *listening;
+  // On loopback, no key and all: nothing to warn about.
+  child.signal(SIGTERM);
+  EXPECT_EQ(child.wait(), 0);
+  EXPECT_EQ(child.read_all().find("beyond loopback"), std::string::npos);
+}
+
 TEST(CoinfanBinary, UnknownArgumentIsUsageError) {
   ChildProcess child(COINFAN_BINARY, {"--frobnicate"}, true);
   EXPECT_NE(child.read_all().find("unknown argument --frobnicate"), std::string::npos);
@@ -202,12 +229,15 @@ TEST(CoinfanBinary, ApiKeysGuardV1ButNotOperations) {
 }
 
 // --demo: five simulated gateways in the same process, one of each type, behind the service.
+// Its log is JSON lines, as everywhere else.
 TEST(CoinfanBinary, DemoRunsFiveSimulatedGateways) {
   ChildProcess child(COINFAN_BINARY, {"--demo", "--port", "0"});
   const auto listening = child.wait_for_line("listening", std::chrono::seconds(30));
   ASSERT_TRUE(listening) << "no listening line";
+  EXPECT_TRUE(listening->starts_with(R"({"time":")")) << *listening;
+  EXPECT_NE(listening->find(R"("msg":"listening")"), std::string::npos) << *listening;
   std::smatch match;
-  ASSERT_TRUE(std::regex_search(*listening, match, std::regex("port=([0-9]+)")));
+  ASSERT_TRUE(std::regex_search(*listening, match, std::regex("\"port\":([0-9]+)")));
   RawConnection connection(static_cast<std::uint16_t>(std::stoi(match[1])));
   connection.send(testing::get_request("/metrics"));
   auto metrics = connection.read_response();
@@ -268,7 +298,8 @@ std::string usdt_of(RawConnection& connection) {
 TEST(CoinfanBinary, DemoTakesWritesWithThePrintedKey) {
   const std::string key = "demo-key-7f3a9c";
   ::setenv("COINFAN_DEMO_WRITE_KEY", key.c_str(), 1);
-  ChildProcess child(COINFAN_BINARY, {"--demo", "--port", "0"}, true);
+  // --log-format text: the audit lines below are read in the text format.
+  ChildProcess child(COINFAN_BINARY, {"--demo", "--port", "0", "--log-format", "text"}, true);
   ::unsetenv("COINFAN_DEMO_WRITE_KEY");
   ASSERT_TRUE(child.wait_for_line("write key " + key, std::chrono::seconds(30)));
   const auto listening = child.wait_for_line("listening", std::chrono::seconds(30));

@@ -76,7 +76,8 @@ class ReloadTest : public ::testing::Test {
   // The gateway ids of a balances answer.
   static std::vector<std::string> gateway_ids(const std::string& body) {
     std::vector<std::string> ids;
-    for (const auto& gateway : json::parse(body).at("gateways").as_array()) {
+    const auto parsed = json::parse(body);
+    for (const auto& gateway : parsed.at("gateways").as_array()) {
       ids.emplace_back(gateway.at("id").as_string());
     }
     return ids;

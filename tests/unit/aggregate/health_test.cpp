@@ -67,5 +67,53 @@ TEST(HealthEntry, JoinsWhatWasSeenWithTheCircuitAndClientCounters) {
   EXPECT_EQ(health_entry("idle", "kuna", CallHistory{}, "closed", 0, 0).health, "unknown");
 }
 
+// The log's view of a gateway: one warning when it starts failing, then at most one "still
+// failing" a minute with the failures held back, and one line when it answers again.
+TEST(HealthTracker, SaysOnceThatAGatewayStartsFailingThenAtMostOnceAMinute) {
+  HealthTracker tracker(2);
+  EXPECT_FALSE(tracker.record(0, std::nullopt, 10ms, at(0)));  // healthy: nothing to say
+
+  const auto first = tracker.record(0, make_error(ErrorCode::unreachable, "connection refused"), 1ms, at(1000));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->kind, HealthNotice::Kind::failing);
+  EXPECT_EQ(first->code, ErrorCode::unreachable);
+  EXPECT_EQ(first->detail, "connection refused");
+
+  // A dead gateway polled every second for most of a minute: no line.
+  for (std::int64_t t = 2000; t < 61000; t += 1000) {
+    EXPECT_FALSE(tracker.record(0, make_error(ErrorCode::unreachable, "connection refused"), 1ms, at(t))) << t;
+  }
+  EXPECT_FALSE(tracker.record(1, std::nullopt, 1ms, at(30000)));  // another gateway is its own story
+
+  const auto still = tracker.record(0, make_error(ErrorCode::timeout, "late"), 1ms, at(61000));
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->kind, HealthNotice::Kind::still_failing);
+  EXPECT_EQ(still->code, ErrorCode::timeout);
+  EXPECT_EQ(still->failures, 60u);  // the 59 held back and this one
+  EXPECT_EQ(still->failing_for, 60000ms);
+  EXPECT_FALSE(tracker.record(0, make_error(ErrorCode::timeout, "late"), 1ms, at(62000)));
+
+  const auto back = tracker.record(0, std::nullopt, 1ms, at(70000));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->kind, HealthNotice::Kind::recovered);
+  EXPECT_EQ(back->failures, 62u);
+  EXPECT_EQ(back->failing_for, 69000ms);
+  EXPECT_FALSE(tracker.record(0, std::nullopt, 1ms, at(71000)));
+
+  // A new outage is announced again at once.
+  const auto again = tracker.record(0, make_error(ErrorCode::http_status, "HTTP 502"), 1ms, at(72000));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->kind, HealthNotice::Kind::failing);
+  EXPECT_EQ(again->code, ErrorCode::http_status);
+}
+
+TEST(HealthTracker, AClockThatStepsBackDoesNotSilenceTheLog) {
+  HealthTracker tracker(1);
+  ASSERT_TRUE(tracker.record(0, make_error(ErrorCode::timeout, "late"), 1ms, at(100000)));
+  const auto after_step = tracker.record(0, make_error(ErrorCode::timeout, "late"), 1ms, at(5000));
+  ASSERT_TRUE(after_step);
+  EXPECT_EQ(after_step->kind, HealthNotice::Kind::still_failing);
+}
+
 }  // namespace
 }  // namespace coinfan::aggregate

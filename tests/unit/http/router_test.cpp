@@ -24,6 +24,19 @@ TEST(Router, MatchesLiteralAndParameterSegments) {
   EXPECT_EQ(router.match("GET", "/v1/gateways").outcome, Router::Outcome::found);
 }
 
+// The route's pattern labels the request in /metrics: bounded, unlike the raw path.
+TEST(Router, MatchNamesTheRoutePattern) {
+  Router router;
+  router.add("GET", "/v1/gateways/{id}/balances", noop());
+  router.add("POST", "/v1/gateways/{id}/transfers", noop());
+  EXPECT_EQ(router.match("GET", "/v1/gateways/ccp-main/balances").pattern, "/v1/gateways/{id}/balances");
+  EXPECT_EQ(router.match("HEAD", "/v1/gateways/x/balances").pattern, "/v1/gateways/{id}/balances");
+  const auto wrong_method = router.match("GET", "/v1/gateways/x/transfers");
+  EXPECT_EQ(wrong_method.outcome, Router::Outcome::method_not_allowed);
+  EXPECT_EQ(wrong_method.pattern, "/v1/gateways/{id}/transfers");
+  EXPECT_TRUE(router.match("GET", "/v1/nothing/here").pattern.empty());
+}
+
 TEST(Router, UnknownPathIsNotFound) {
   Router router;
   router.add("GET", "/v1/gateways/{id}", noop());

@@ -1,0 +1,33 @@
+#include "coinfan/core/metrics.hpp"
+
+#include <algorithm>
+
+namespace coinfan::metrics {
+
+void Durations::observe(std::chrono::microseconds elapsed) noexcept {
+  const auto us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, elapsed.count()));
+  std::size_t bucket = 0;
+  while (bucket < kDurationBucketsUs.size() && us > kDurationBucketsUs[bucket]) ++bucket;
+  ++buckets[bucket];
+  ++count;
+  sum_us += us;
+}
+
+void DurationFamily::observe(std::initializer_list<std::string_view> labels, std::chrono::microseconds elapsed) {
+  Labels key;
+  key.reserve(labels.size());
+  for (auto label : labels) key.emplace_back(label);
+  std::lock_guard lock(mutex_);
+  series_[std::move(key)].observe(elapsed);
+}
+
+std::vector<std::pair<DurationFamily::Labels, Durations>> DurationFamily::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return {series_.begin(), series_.end()};
+}
+
+std::string seconds_text(std::uint64_t us) {
+  return std::to_string(us / 1000000) + "." + std::to_string(1000000 + us % 1000000).substr(1);
+}
+
+}  // namespace coinfan::metrics
