@@ -78,8 +78,12 @@ class GatewayCall : public std::enable_shared_from_this<GatewayCall<T>> {
 
   // Starts the adapter call and its deadline; call once, without holding a lock `on_done` takes.
   void start(Invoke invoke, OnDone on_done = {}) {
+    // Held by every handler of this call's work; when the last is destroyed without the call
+    // having finished (the io_context dropped them at shutdown), the waiters are let go, which
+    // breaks the cycle waiter frame -> call -> outcome -> waiter.
+    auto work = std::make_shared<Work>(outcome_);
     boost::asio::post(strand_, [self = this->shared_from_this(), invoke = std::move(invoke),
-                                on_done = std::move(on_done)]() mutable {
+                                on_done = std::move(on_done), work]() mutable {
       self->on_done_ = std::move(on_done);
       self->started_ = std::chrono::steady_clock::now();
       if (self->deadline_.at == std::chrono::steady_clock::time_point{}) {
@@ -91,14 +95,14 @@ class GatewayCall : public std::enable_shared_from_this<GatewayCall<T>> {
       }
       self->running_ = true;
       self->timer_.expires_at(self->deadline_.at);
-      self->timer_.async_wait([self](boost::system::error_code ec) {
+      self->timer_.async_wait([self, work](boost::system::error_code ec) {
         if (ec || self->done_) return;
         self->finish(deadline_error(self->deadline_.budget));
         if (self->running_) self->cancel_.emit(boost::asio::cancellation_type::terminal);
       });
       // The completion handler keeps the call (and so `cancel_`, which the coroutine's
       // cancellation state lives in) alive until the spawned coroutine is entirely done.
-      boost::asio::co_spawn(self->strand_, run(self, std::move(invoke)),
+      boost::asio::co_spawn(self->strand_, run(self, std::move(invoke), work),
                             boost::asio::bind_cancellation_slot(self->cancel_.slot(), [self](std::exception_ptr) {}));
     });
   }
@@ -107,7 +111,16 @@ class GatewayCall : public std::enable_shared_from_this<GatewayCall<T>> {
   std::optional<CallOutcomePtr<T>> outcome() const { return outcome_->value(); }
 
  private:
-  static boost::asio::awaitable<void> run(std::shared_ptr<GatewayCall> self, Invoke invoke) {
+  struct Work {
+    std::shared_ptr<detail::SharedOutcome<CallOutcomePtr<T>>> outcome;
+    explicit Work(std::shared_ptr<detail::SharedOutcome<CallOutcomePtr<T>>> shared) : outcome(std::move(shared)) {}
+    Work(const Work&) = delete;
+    Work& operator=(const Work&) = delete;
+    ~Work() { outcome->abandon(); }
+  };
+
+  static boost::asio::awaitable<void> run(std::shared_ptr<GatewayCall> self, Invoke invoke,
+                                          std::shared_ptr<Work> /*work*/) {
     std::optional<Result<T>> result;
     try {
       auto call = invoke();

@@ -51,6 +51,19 @@ class SharedOutcome : public std::enable_shared_from_this<SharedOutcome<T>> {
     for (auto& [id, waiter] : waiters) complete(std::move(waiter), {}, value);
   }
 
+  // For a producer that will never set a value (its work was destroyed, as at shutdown when the
+  // io_context drops its pending operations): the waiters' handlers are destroyed without being
+  // called, so that their coroutine frames, which may own this object, are freed too. Does
+  // nothing once a value is set.
+  void abandon() {
+    std::map<std::uint64_t, Waiter> waiters;
+    {
+      std::lock_guard lock(mutex_);
+      if (value_) return;
+      waiters.swap(waiters_);
+    }
+  }
+
   std::optional<T> value() const {
     std::lock_guard lock(mutex_);
     return value_;

@@ -4,21 +4,14 @@
 #include <map>
 
 #include "coinfan/aggregate/views.hpp"
+#include "coinfan/core/metrics.hpp"
 
 namespace coinfan::app {
 
 namespace {
 
 void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
+  metrics::family_header(out, name, type, help);
 }
 
 void sample_text(std::string& out, std::string_view name, std::string_view labels, std::string_view value) {

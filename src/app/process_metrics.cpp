@@ -30,15 +30,7 @@ std::optional<std::string> read_text(const char* path) {
 }
 
 void gauge(std::string& out, std::string_view name, std::string_view type, std::string_view help, const std::string& value) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
+  metrics::family_header(out, name, type, help);
   out += name;
   out += ' ';
   out += value;

@@ -410,7 +410,7 @@ void read_auth(ObjectReader& in, std::vector<ApiKey>& keys, const Environment& e
           key_in.error("scopes", "is required");
         }
         if (!key.name.empty() && !names.insert(key.name).second) {
-          key_in.error("name", "duplicate API key name \"" + key.name + "\"");
+          key_in.error("name", "duplicate API key name \"" + as_written(key_in.find("name")) + "\"");
         }
         key_in.reject_unknown_keys();
         keys.push_back(std::move(key));
@@ -494,7 +494,8 @@ void read_gateways(const json::value& value, std::vector<GatewayConfig>& gateway
     GatewayConfig gateway;
     read_gateway(in, gateway, providers);
     if (!gateway.id.empty() && !ids.insert(gateway.id).second) {
-      errors.push_back({join(path, "id"), "duplicate gateway id \"" + gateway.id + "\""});
+      // As written: the value may hold ${NAME} or ${file:}, and an error never shows a secret.
+      errors.push_back({join(path, "id"), "duplicate gateway id \"" + as_written(in.find("id")) + "\""});
     }
     gateways.push_back(std::move(gateway));
   }

@@ -26,6 +26,18 @@ std::vector<std::pair<DurationFamily::Labels, Durations>> DurationFamily::snapsh
   return {series_.begin(), series_.end()};
 }
 
+void family_header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
 std::string seconds_text(std::uint64_t us) {
   return std::to_string(us / 1000000) + "." + std::to_string(1000000 + us % 1000000).substr(1);
 }

@@ -44,6 +44,9 @@ class DurationFamily {
   std::map<Labels, Durations, std::less<>> series_;
 };
 
+// Appends the `# HELP` and `# TYPE` lines of a family to `out`.
+void family_header(std::string& out, std::string_view name, std::string_view type, std::string_view help);
+
 // Seconds with six decimals (Prometheus sample values), from microseconds.
 std::string seconds_text(std::uint64_t us);
 

@@ -27,6 +27,35 @@ asio::awaitable<void> run_batch(asio::any_io_executor executor, std::vector<Boun
   out->took = std::chrono::steady_clock::now() - out->started;
 }
 
+asio::awaitable<void> wait_for(std::shared_ptr<GatewayCall<gateways::BalanceSnapshot>> call, std::shared_ptr<bool> waiting) {
+  *waiting = true;
+  auto outcome = call->wait();
+  co_await std::move(outcome);
+}
+
+// At shutdown the io_context drops the pending operations of a call still running (its adapter
+// coroutine, its deadline timer). Its waiters, whose frames own the call, must go with them:
+// before, the cycle waiter -> call -> shared outcome -> waiter outlived the process (a leak that
+// LeakSanitizer reported when SIGTERM came while a fan-out waited for a slow gateway).
+TEST(GatewayCallShutdown, WaitersOfACallDroppedUnfinishedAreFreed) {
+  auto gateway = std::make_shared<FakeGateway>("slow");
+  gateway->snapshot.balances = {make_balance("BTC", "1")};
+  gateway->behave(Behaviour::after(3600s));
+  std::weak_ptr<GatewayCall<gateways::BalanceSnapshot>> weak;
+  {
+    asio::io_context io;
+    auto call = std::make_shared<GatewayCall<gateways::BalanceSnapshot>>(io.get_executor(), CallDeadline::after(3600s));
+    weak = call;
+    call->start([gateway] { return gateway->balances(); });
+    auto waiting = std::make_shared<bool>(false);
+    asio::co_spawn(io, wait_for(call, waiting), asio::detached);
+    call.reset();
+    ASSERT_TRUE(run_until(io, [&] { return *waiting && gateway->calls() == 1; }));
+    ASSERT_FALSE(weak.expired());
+  }  // the io_context is destroyed with the call still running
+  EXPECT_TRUE(weak.expired()) << "the call and its waiter were kept alive by each other";
+}
+
 class FanOutTest : public ::testing::Test {
  protected:
   void TearDown() override {

@@ -673,7 +673,7 @@ void run_main(Bench& bench, Recorder& recorder) {
   ASSERT_TRUE(draining);
   EXPECT_EQ(draining->result_int(), 503u);
   recorder.record("draining", "GET", "/readyz", *draining);
-  EXPECT_EQ(coinfan.wait(), 0);
+  EXPECT_EQ(coinfan.wait(), 0) << coinfan.output();
 }
 
 // --- tight: the connection limit and its reserve ---------------------------------------------
@@ -700,7 +700,7 @@ void run_tight(Recorder& recorder, unsigned reserved) {
              op.method, read_target(op, "order-1", "order-2"), key_for(op), op.body);
   }
   coinfan.signal(SIGTERM);
-  EXPECT_EQ(coinfan.wait(), 0);
+  EXPECT_EQ(coinfan.wait(), 0) << coinfan.output();
 }
 
 // --- slow: handlers that outlast the request timeout -------------------------------------------
@@ -739,7 +739,7 @@ void run_slow(Bench& bench, Recorder& recorder) {
   }
   bench.slow_->clear_faults();
   coinfan.signal(SIGTERM);
-  EXPECT_EQ(coinfan.wait(), 0);
+  EXPECT_EQ(coinfan.wait(), 0) << coinfan.output();
 }
 
 TEST(Contract, RecordRealExchanges) {

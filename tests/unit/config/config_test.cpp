@@ -131,6 +131,20 @@ TEST(Config, DuplicateGatewayIdsAreRejected) {
   EXPECT_THAT(messages(result), Contains("gateways[1].id: duplicate gateway id \"a\""));
 }
 
+// Found by the `config` fuzz target: a duplicate id written with ${NAME} showed the variable's
+// value in the error.
+TEST(Config, DuplicateIdsAreNamedAsWrittenNeverWithASecret) {
+  auto result = parse(R"({"gateways": [
+    {"id": "a-${SECRET}", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k"},
+    {"id": "a-${SECRET}", "type": "cryptocloud", "base_url": "https://y.example", "api_key": "k"}],
+    "auth": {"api_keys": [
+      {"name": "k-${SECRET}", "sha256": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "scopes": ["read"]},
+      {"name": "k-${SECRET}", "sha256": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "scopes": ["read"]}]}})", fake_env({{"SECRET", "hunter2-value"}}));
+  EXPECT_THAT(messages(result), Contains("gateways[1].id: duplicate gateway id \"a-${SECRET}\""));
+  EXPECT_THAT(messages(result), Contains("auth.api_keys[1].name: duplicate API key name \"k-${SECRET}\""));
+  for (const auto& message : messages(result)) EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+}
+
 TEST(Config, UnknownGatewayTypeIsRejected) {
   auto result = parse(R"({"gateways": [{"id": "a", "type": "paypal", "base_url": "https://x.example"}]})", fake_env());
   ASSERT_EQ(result.errors.size(), 1u);
