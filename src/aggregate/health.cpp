@@ -30,10 +30,9 @@ std::optional<HealthNotice> HealthTracker::record(std::size_t gateway, const std
   h.last_error = *error;
   h.last_error_at = at;
   ++outage.failures;
+  const auto held_back = outage.lines.admit(at);
   if (!outage.since) {
     outage.since = at;
-    outage.last_line = at;
-    outage.unlogged = 0;
     HealthNotice notice;
     notice.kind = HealthNotice::Kind::failing;
     notice.code = error->code;
@@ -41,17 +40,13 @@ std::optional<HealthNotice> HealthTracker::record(std::size_t gateway, const std
     notice.failures = 1;
     return notice;
   }
-  ++outage.unlogged;
-  // A clock that stepped back counts as a window passed, so the log is never silenced for long.
-  if (at - outage.last_line < repeat_window && at >= outage.last_line) return std::nullopt;
+  if (!held_back) return std::nullopt;
   HealthNotice notice;
   notice.kind = HealthNotice::Kind::still_failing;
   notice.code = error->code;
   notice.detail = error->detail;
-  notice.failures = outage.unlogged;
+  notice.failures = *held_back + 1;  // this call and those held back since the last line
   notice.failing_for = std::max(std::chrono::milliseconds(0), at - *outage.since);
-  outage.last_line = at;
-  outage.unlogged = 0;
   return notice;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "coinfan/core/error.hpp"
+#include "coinfan/core/log_throttle.hpp"
 #include "coinfan/core/types.hpp"
 
 namespace coinfan::aggregate {
@@ -45,7 +46,7 @@ struct CallHistory {
 };
 
 // What the service log says about a gateway after one of its calls: a warning when it starts
-// failing, at most one "still failing" line per `HealthTracker::repeat_window` while it goes on
+// failing, at most one "still failing" line per `log::repeat_window` while it goes on
 // (with the failures held back since the last line), and a line when it answers again.
 struct HealthNotice {
   enum class Kind { failing, still_failing, recovered };
@@ -61,8 +62,6 @@ struct HealthNotice {
 // One CallHistory per gateway (by index, configuration order).
 class HealthTracker {
  public:
-  static constexpr std::chrono::milliseconds repeat_window{60000};
-
   explicit HealthTracker(std::size_t gateways) : history_(gateways), outages_(gateways) {}
 
   // A call of `gateway` finished at `at`: failed with `error`, or succeeded. Returns what the
@@ -76,9 +75,8 @@ class HealthTracker {
   // A run of failed calls, from its first one to the next success.
   struct Outage {
     std::optional<TimePointMs> since;   // the first failure; nullopt: not failing
-    TimePointMs last_line{};            // when the last line about it was asked for
     std::uint64_t failures = 0;         // in all
-    std::uint64_t unlogged = 0;         // since the last line
+    log::BasicThrottle<TimePointMs> lines{log::repeat_window};  // its first line opens the window
   };
 
   std::vector<CallHistory> history_;

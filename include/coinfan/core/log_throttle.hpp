@@ -9,16 +9,17 @@
 
 namespace coinfan::log {
 
-class Throttle {
+// `TimePoint`: a steady clock's, or a wall clock's (which can step back: a line whose time is
+// before the last written one is let through, so a stepped clock never silences the log).
+template <typename TimePoint>
+class BasicThrottle {
  public:
-  using Clock = std::chrono::steady_clock;
-
-  explicit Throttle(std::chrono::milliseconds window) noexcept : window_(window) {}
+  explicit BasicThrottle(std::chrono::milliseconds window) noexcept : window_(window) {}
 
   // The line may be written now: the count of lines held back since the last written one
   // (0 for the first). nullopt: hold it back (it is counted).
-  std::optional<std::uint64_t> admit(Clock::time_point now) noexcept {
-    if (written_ && now - *written_ < window_) {
+  std::optional<std::uint64_t> admit(TimePoint now) noexcept {
+    if (written_ && now >= *written_ && now - *written_ < window_) {
       ++suppressed_;
       return std::nullopt;
     }
@@ -37,8 +38,14 @@ class Throttle {
 
  private:
   std::chrono::milliseconds window_;
-  std::optional<Clock::time_point> written_;
+  std::optional<TimePoint> written_;
   std::uint64_t suppressed_ = 0;
+};
+
+class Throttle : public BasicThrottle<std::chrono::steady_clock::time_point> {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using BasicThrottle::BasicThrottle;
 };
 
 // Repeated warnings about one gateway: at most one a minute.
