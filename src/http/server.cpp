@@ -495,20 +495,20 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
     }
   }
 
-  // Guards (authentication) run before routing, so a refused caller cannot tell a missing
-  // path from a wrong method.
-  if (auto refusal = settings_->router->check_guards(request)) {
-    // Counted under the route the path names (the metrics are the operator's, not the caller's).
-    if (auto named = settings_->router->match(request.method, raw_path); !named.pattern.empty()) route_ = named.pattern;
-    apply_cors(request, *refusal);
-    co_return std::move(*refusal);
-  }
-
   // The router (and with it every handler's service) stays alive until this request is done,
   // even when a reload replaces it meanwhile.
   const auto router = settings_->router;
   auto match = router->match(request.method, raw_path);
+  // Counted under the route the path names, refused or not (the metrics are the operator's).
   if (!match.pattern.empty()) route_ = match.pattern;
+
+  // Guards (authentication) answer before the match is used, so a refused caller cannot tell
+  // a missing path from a wrong method.
+  if (auto refusal = router->check_guards(request)) {
+    apply_cors(request, *refusal);
+    co_return std::move(*refusal);
+  }
+
   Response response;
   if (match.outcome == Router::Outcome::not_found) {
     response = problem(404, "not_found", "no resource at this path");
