@@ -10,10 +10,6 @@ namespace coinfan::app {
 
 namespace {
 
-void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
-  metrics::family_header(out, name, type, help);
-}
-
 void sample_text(std::string& out, std::string_view name, std::string_view labels, std::string_view value) {
   out += name;
   if (!labels.empty()) {
@@ -93,7 +89,7 @@ std::string gateway_label(const gateways::Gateway& gateway) { return labels({{"g
 
 void render_http(std::string& out, const MetricsSources& sources) {
   const auto& server = sources.server;
-  family(out, "coinfan_http_requests_total", "counter",
+  metrics::family_header(out, "coinfan_http_requests_total", "counter",
          "HTTP requests answered, by route template, method and status class.");
   for (const auto& [key, d] : sources.requests) {
     sample(out, "coinfan_http_requests_total",
@@ -107,23 +103,23 @@ void render_http(std::string& out, const MetricsSources& sources) {
     sum.count += d.count;
     sum.sum_us += d.sum_us;
   }
-  family(out, "coinfan_http_request_duration_seconds", "histogram",
+  metrics::family_header(out, "coinfan_http_request_duration_seconds", "histogram",
          "Time from a request's first byte to its answer written, by route template and method.");
   for (const auto& [key, d] : by_route) {
     durations_series(out, "coinfan_http_request_duration_seconds", labels({{"route", key.first}, {"method", key.second}}),
                      d);
   }
-  family(out, "coinfan_http_requests_in_flight", "gauge", "Requests read and not yet answered (this scrape included).");
+  metrics::family_header(out, "coinfan_http_requests_in_flight", "gauge", "Requests read and not yet answered (this scrape included).");
   sample(out, "coinfan_http_requests_in_flight", "", server.requests_in_flight);
-  family(out, "coinfan_http_connections", "gauge", "Open client connections.");
+  metrics::family_header(out, "coinfan_http_connections", "gauge", "Open client connections.");
   sample(out, "coinfan_http_connections", "", server.active_connections);
-  family(out, "coinfan_http_rejected_connections_total", "counter", "Connections refused at max_connections.");
+  metrics::family_header(out, "coinfan_http_rejected_connections_total", "counter", "Connections refused at max_connections.");
   sample(out, "coinfan_http_rejected_connections_total", "", server.rejected_connections);
-  family(out, "coinfan_http_rejected_per_client_total", "counter", "Connections refused at max_connections_per_client.");
+  metrics::family_header(out, "coinfan_http_rejected_per_client_total", "counter", "Connections refused at max_connections_per_client.");
   sample(out, "coinfan_http_rejected_per_client_total", "", server.rejected_per_client);
-  family(out, "coinfan_http_rate_limited_total", "counter", "Requests refused at client_rate_limit_rps.");
+  metrics::family_header(out, "coinfan_http_rate_limited_total", "counter", "Requests refused at client_rate_limit_rps.");
   sample(out, "coinfan_http_rate_limited_total", "", server.rate_limited);
-  family(out, "coinfan_http_reserved_connections", "gauge", "Open connections of the reserve.");
+  metrics::family_header(out, "coinfan_http_reserved_connections", "gauge", "Open connections of the reserve.");
   sample(out, "coinfan_http_reserved_connections", "", server.reserved_active);
 }
 
@@ -133,7 +129,7 @@ void render_upstream(std::string& out, const std::vector<std::shared_ptr<gateway
   for (const auto& gateway : gateways) stats.emplace_back(gateway.get(), gateway->stats());
 
   auto per_gateway = [&](std::string_view name, std::string_view type, std::string_view help, auto field) {
-    family(out, name, type, help);
+    metrics::family_header(out, name, type, help);
     for (const auto& [gateway, s] : stats) sample(out, name, gateway_label(*gateway), field(s));
   };
   per_gateway("coinfan_upstream_requests_total", "counter", "Upstream calls.", [](const upstream::Stats& s) { return s.requests; });
@@ -153,7 +149,7 @@ void render_upstream(std::string& out, const std::vector<std::shared_ptr<gateway
   per_gateway("coinfan_upstream_in_flight", "gauge", "Upstream calls in progress.",
               [](const upstream::Stats& s) { return s.in_flight; });
 
-  family(out, "coinfan_upstream_responses_total", "counter", "Upstream calls that got an HTTP response, by status class.");
+  metrics::family_header(out, "coinfan_upstream_responses_total", "counter", "Upstream calls that got an HTTP response, by status class.");
   for (const auto& [gateway, s] : stats) {
     for (std::size_t i = 0; i < s.responses_by_class.size(); ++i) {
       if (s.responses_by_class[i] == 0) continue;
@@ -163,7 +159,7 @@ void render_upstream(std::string& out, const std::vector<std::shared_ptr<gateway
     }
   }
 
-  family(out, "coinfan_upstream_errors_total", "counter", "Failed upstream calls by error code.");
+  metrics::family_header(out, "coinfan_upstream_errors_total", "counter", "Failed upstream calls by error code.");
   for (const auto& [gateway, s] : stats) {
     for (std::size_t code = 0; code < s.errors.size(); ++code) {
       if (s.errors[code] == 0) continue;
@@ -172,12 +168,12 @@ void render_upstream(std::string& out, const std::vector<std::shared_ptr<gateway
     }
   }
 
-  family(out, "coinfan_upstream_circuit_open", "gauge", "1 when the gateway's circuit breaker is not closed.");
+  metrics::family_header(out, "coinfan_upstream_circuit_open", "gauge", "1 when the gateway's circuit breaker is not closed.");
   for (const auto& gateway : gateways) {
     sample(out, "coinfan_upstream_circuit_open", gateway_label(*gateway),
            gateway->breaker_state() == upstream::BreakerState::closed ? 0 : 1);
   }
-  family(out, "coinfan_gateway_circuit_state", "gauge",
+  metrics::family_header(out, "coinfan_gateway_circuit_state", "gauge",
          "The gateway's circuit breaker state: 1 for the current one of closed, open and half_open.");
   for (const auto& gateway : gateways) {
     const auto current = gateway->breaker_state();
@@ -187,7 +183,7 @@ void render_upstream(std::string& out, const std::vector<std::shared_ptr<gateway
     }
   }
 
-  family(out, "coinfan_upstream_latency_seconds", "histogram", "Upstream call latency.");
+  metrics::family_header(out, "coinfan_upstream_latency_seconds", "histogram", "Upstream call latency.");
   std::array<std::uint64_t, upstream::kLatencyBucketsMs.size()> bounds_us{};
   for (std::size_t i = 0; i < bounds_us.size(); ++i) bounds_us[i] = std::uint64_t{upstream::kLatencyBucketsMs[i]} * 1000;
   for (const auto& [gateway, s] : stats) {
@@ -199,14 +195,14 @@ void render_upstream(std::string& out, const std::vector<std::shared_ptr<gateway
   // error code, a provider's error inside a 200 included).
   std::vector<std::pair<const gateways::Gateway*, gateways::Gateway::OperationStats>> operations;
   for (const auto& gateway : gateways) operations.emplace_back(gateway.get(), gateway->operation_stats());
-  family(out, "coinfan_upstream_calls_total", "counter", "Gateway calls by operation and outcome (ok or the error code).");
+  metrics::family_header(out, "coinfan_upstream_calls_total", "counter", "Gateway calls by operation and outcome (ok or the error code).");
   for (const auto& [gateway, series] : operations) {
     for (const auto& [key, d] : series) {
       sample(out, "coinfan_upstream_calls_total",
              with(with(gateway_label(*gateway), "operation", key.at(0)), "outcome", key.at(1)), d.count);
     }
   }
-  family(out, "coinfan_upstream_call_duration_seconds", "histogram", "Gateway call duration by operation and outcome.");
+  metrics::family_header(out, "coinfan_upstream_call_duration_seconds", "histogram", "Gateway call duration by operation and outcome.");
   for (const auto& [gateway, series] : operations) {
     for (const auto& [key, d] : series) {
       durations_series(out, "coinfan_upstream_call_duration_seconds",
@@ -220,7 +216,7 @@ void render_cache(std::string& out, const aggregate::Views& views) {
   std::array<aggregate::ViewCacheStats, kinds.size()> stats{};
   for (std::size_t i = 0; i < kinds.size(); ++i) stats[i] = views.cache_stats(kinds[i]);
   auto per_view = [&](std::string_view name, std::string_view help, auto field) {
-    family(out, name, "counter", help);
+    metrics::family_header(out, name, "counter", help);
     for (std::size_t i = 0; i < kinds.size(); ++i) {
       sample(out, name, labels({{"view", aggregate::to_string(kinds[i])}}), field(stats[i]));
     }
@@ -235,7 +231,7 @@ void render_cache(std::string& out, const aggregate::Views& views) {
            [](const aggregate::ViewCacheStats& s) { return s.coalesced; });
   per_view("coinfan_cache_fan_outs_total", "Fan-outs started, background refreshes included.",
            [](const aggregate::ViewCacheStats& s) { return s.fan_outs; });
-  family(out, "coinfan_cache_entries", "gauge", "Cached view queries.");
+  metrics::family_header(out, "coinfan_cache_entries", "gauge", "Cached view queries.");
   sample(out, "coinfan_cache_entries", "", stats[0].entries);
 }
 
@@ -254,7 +250,7 @@ std::string_view compiler() {
 std::string render_metrics(const MetricsSources& sources) {
   std::string out;
   out.reserve(16384);
-  family(out, "coinfan_build_info", "gauge", "Always 1; the labels name the running build.");
+  metrics::family_header(out, "coinfan_build_info", "gauge", "Always 1; the labels name the running build.");
 #ifdef NDEBUG
   constexpr std::string_view build = "release";
 #else
@@ -267,7 +263,7 @@ std::string render_metrics(const MetricsSources& sources) {
   if (sources.views) render_cache(out, *sources.views);
 
   // Operations and outcomes are fixed words (writes/service.hpp).
-  family(out, "coinfan_writes_total", "counter", "Write requests by gateway, operation and outcome.");
+  metrics::family_header(out, "coinfan_writes_total", "counter", "Write requests by gateway, operation and outcome.");
   for (const auto& [key, count] : sources.writes) {
     const auto& [gateway, operation, outcome] = key;
     sample(out, "coinfan_writes_total", labels({{"gateway", gateway}, {"operation", operation}, {"outcome", outcome}}),
