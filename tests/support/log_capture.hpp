@@ -40,10 +40,7 @@ class LogCapture {
       ::dup2(saved_, STDOUT_FILENO);
       ::close(saved_);
       saved_ = -1;
-      std::rewind(file_);
-      char buffer[65536];
-      std::size_t n = 0;
-      while ((n = std::fread(buffer, 1, sizeof buffer, file_)) > 0) text_.append(buffer, n);
+      text_ = contents();
       std::fclose(file_);
       log::init("info", "json");
     }
@@ -54,12 +51,8 @@ class LogCapture {
   std::string text_so_far() const {
     log::flush();
     std::fflush(stdout);
-    std::string out;
     const long at = std::ftell(file_);
-    std::rewind(file_);
-    char buffer[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file_)) > 0) out.append(buffer, n);
+    auto out = contents();
     std::fseek(file_, at, SEEK_SET);
     return out;
   }
@@ -81,6 +74,16 @@ class LogCapture {
   }
 
  private:
+  // The whole capture file, read from its start.
+  std::string contents() const {
+    std::string out;
+    std::rewind(file_);
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file_)) > 0) out.append(buffer, n);
+    return out;
+  }
+
   int saved_ = -1;
   std::FILE* file_ = nullptr;
   std::string text_;

@@ -116,6 +116,10 @@ class FakeGateway : public gateways::Gateway {
   std::vector<Coin> coin_list;
   bool coins_supported = false;
   upstream::BreakerState breaker = upstream::BreakerState::closed;
+  // What stats() reports besides the calls made (requests counts those too).
+  upstream::Stats counters;
+  // What operation_stats() reports.
+  metrics::DurationFamily operations;
 
   // The behaviour of every call from now on, or of the next calls only (queued first).
   void behave(Behaviour behaviour) {
@@ -161,11 +165,12 @@ class FakeGateway : public gateways::Gateway {
   }
 
   upstream::Stats stats() const override {
-    upstream::Stats stats;
-    stats.requests = static_cast<std::uint64_t>(calls_.load());
+    upstream::Stats stats = counters;
+    stats.requests += static_cast<std::uint64_t>(calls_.load());
     return stats;
   }
   upstream::BreakerState breaker_state() const override { return breaker; }
+  OperationStats operation_stats() const override { return operations.snapshot(); }
 
  private:
   // Waits as told; returns the error to fail with, if any.

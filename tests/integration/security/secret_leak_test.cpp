@@ -39,6 +39,7 @@
 #include "gateways/kuna/simulator.hpp"
 #include "gateways/trubit/simulator.hpp"
 #include "support/http_test_client.hpp"
+#include "support/log_capture.hpp"
 #include "support/test_server.hpp"
 
 namespace coinfan {
@@ -53,38 +54,6 @@ using sim::Fault;
 constexpr const char* read_key = "caller-read-key-7Hq2mZ9vXw";
 constexpr const char* write_only_key = "caller-write-key-P4t8LkQ1sD";
 constexpr const char* wrong_key = "caller-wrong-key-Zr5Nc3Ye6B";
-
-// Everything written to file descriptor 1 while it lives (the log's sink writes to stdout).
-class StdoutCapture {
- public:
-  StdoutCapture() {
-    std::fflush(stdout);
-    saved_ = ::dup(STDOUT_FILENO);
-    file_ = std::tmpfile();
-    ::dup2(::fileno(file_), STDOUT_FILENO);
-  }
-  ~StdoutCapture() { finish(); }
-  std::string finish() {
-    if (saved_ >= 0) {
-      log::flush();
-      std::fflush(stdout);
-      ::dup2(saved_, STDOUT_FILENO);
-      ::close(saved_);
-      saved_ = -1;
-      std::rewind(file_);
-      char buffer[65536];
-      std::size_t n = 0;
-      while ((n = std::fread(buffer, 1, sizeof buffer, file_)) > 0) text_.append(buffer, n);
-      std::fclose(file_);
-    }
-    return text_;
-  }
-
- private:
-  int saved_ = -1;
-  std::FILE* file_ = nullptr;
-  std::string text_;
-};
 
 // Forwards to a simulated provider and keeps the session tokens it hands out.
 class TokenRecorder final : public sim::Provider {
@@ -253,8 +222,7 @@ TEST(SecretLeak, NoSecretInLogsOrResponsesForAnyFaultOnAnyProviderOrAnyProblemAn
   std::vector<std::string> tokens;
   std::string log_text;
   {
-    StdoutCapture capture;
-    log::init("trace", "json");
+    coinfan::testing::LogCapture capture("trace");
     {
       Fleet fleet;
       // Fault matrix: each fault on each provider, while every view (fresh, not cached) and the
@@ -340,7 +308,6 @@ TEST(SecretLeak, NoSecretInLogsOrResponsesForAnyFaultOnAnyProviderOrAnyProblemAn
       }
       tokens = fleet.issued_tokens();
     }
-    log::init("info", "json");
     log_text = capture.finish();
   }
 

@@ -6,37 +6,12 @@
 #include "app/exposure.hpp"
 #include "app/metrics.hpp"
 #include "app/process_metrics.hpp"
+#include "integration/aggregate/fake_gateway.hpp"
 
 namespace coinfan::app {
 namespace {
 
 using namespace std::chrono_literals;
-
-class StubGateway final : public gateways::Gateway {
- public:
-  StubGateway(std::string id, upstream::BreakerState state) : Gateway(std::move(id), config::GatewayType{"kuna"}), state_(state) {
-    operations_.observe({"login", "ok"}, 20ms);
-    operations_.observe({"balances", "auth_failed"}, 3ms);
-  }
-  boost::asio::awaitable<Result<gateways::BalanceSnapshot>> balances() override {
-    co_return make_error(ErrorCode::internal, "not called");
-  }
-  upstream::Stats stats() const override {
-    upstream::Stats s;
-    s.requests = 2;
-    s.tls_handshakes = 1;
-    s.connections_reused = 1;
-    s.responses_by_class[1] = 1;  // one 2xx
-    s.responses_by_class[3] = 1;  // one 4xx
-    return s;
-  }
-  upstream::BreakerState breaker_state() const override { return state_; }
-  OperationStats operation_stats() const override { return operations_.snapshot(); }
-
- private:
-  upstream::BreakerState state_;
-  metrics::DurationFamily operations_;
-};
 
 bool has_line(const std::string& text, const std::string& line) {
   return text.find("\n" + line + "\n") != std::string::npos || text.starts_with(line + "\n");
@@ -47,8 +22,16 @@ TEST(Metrics, RenderEveryFamilyWithBoundedLabels) {
   requests.observe({"/v1/gateways/{id}/balances", "GET", "2xx"}, 4ms);
   requests.observe({"/v1/gateways/{id}/balances", "GET", "5xx"}, 2s);
   requests.observe({"unmatched", "GET", "4xx"}, 100us);
-  std::vector<std::shared_ptr<gateways::Gateway>> gateways{
-      std::make_shared<StubGateway>("kuna-main", upstream::BreakerState::half_open)};
+  auto kuna = std::make_shared<aggregate::testing_support::FakeGateway>("kuna-main", config::GatewayType{"kuna"});
+  kuna->breaker = upstream::BreakerState::half_open;
+  kuna->counters.requests = 2;
+  kuna->counters.tls_handshakes = 1;
+  kuna->counters.connections_reused = 1;
+  kuna->counters.responses_by_class[1] = 1;  // one 2xx
+  kuna->counters.responses_by_class[3] = 1;  // one 4xx
+  kuna->operations.observe({"login", "ok"}, 20ms);
+  kuna->operations.observe({"balances", "auth_failed"}, 3ms);
+  std::vector<std::shared_ptr<gateways::Gateway>> gateways{kuna};
   MetricsSources sources;
   sources.server.requests_in_flight = 1;
   sources.requests = requests.snapshot();
