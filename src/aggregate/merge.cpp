@@ -35,58 +35,91 @@ std::optional<Decimal> median(std::vector<Decimal> values) {
   return half.ok() ? std::optional<Decimal>(half.value()) : std::nullopt;
 }
 
-std::vector<MergedPrice> merge_prices(const std::vector<Price>& prices,
-                                      const std::vector<std::string>& assets) {
-  std::map<std::string, std::vector<Price>, std::less<>> by_asset;
-  for (const auto& price : prices) {
-    if (!price.usd.is_positive() || !wanted(assets, price.asset)) continue;
-    by_asset[price.asset].push_back(price);
+namespace {
+
+const Decimal& max_deviation() {
+  static const Decimal value = *Decimal::parse(outlier_max_deviation);
+  return value;
+}
+
+// "7.25% from the median 1.05 of 4 sources" (the percentage rounded to two places).
+std::string outlier_reason(const Decimal& deviation, const Decimal& reference, std::size_t count) {
+  const auto percent = Decimal::divide(deviation * Decimal::from_int(100), reference, 2);
+  return (percent ? percent->to_string() : std::string("?")) + "% from the median " + reference.to_string() + " of " +
+         std::to_string(count) + " sources (more than " + (max_deviation() * Decimal::from_int(100)).to_string() +
+         "% is left out)";
+}
+
+// Flags the quotes too far from the median of them all; leaves every quote in when the rule
+// would leave none.
+void flag_outliers(std::vector<PriceSource>& sources, const Decimal& reference) {
+  if (sources.size() < outlier_min_sources) return;
+  std::vector<std::optional<std::string>> flags(sources.size());
+  std::size_t flagged = 0;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const Decimal deviation = (sources[i].quote.usd - reference).abs();
+    if (deviation > reference * max_deviation()) {
+      flags[i] = outlier_reason(deviation, reference, sources.size());
+      ++flagged;
+    }
   }
-  std::vector<MergedPrice> merged;
-  merged.reserve(by_asset.size());
+  if (flagged == sources.size()) return;
+  for (std::size_t i = 0; i < sources.size(); ++i) sources[i].outlier = std::move(flags[i]);
+}
+
+}  // namespace
+
+PriceBook::PriceBook(const std::vector<Price>& quotes) {
+  std::map<std::string, std::vector<PriceSource>, std::less<>> by_asset;
+  for (const auto& quote : quotes) {
+    if (!quote.usd.is_positive()) continue;
+    by_asset[quote.asset].push_back(PriceSource{quote, source_name(quote), std::nullopt});
+  }
+  prices_.reserve(by_asset.size());
   for (auto& [asset, sources] : by_asset) {
-    std::stable_sort(sources.begin(), sources.end(), [](const Price& a, const Price& b) {
-      return std::tie(a.gateway, a.raw_id) < std::tie(b.gateway, b.raw_id);
+    std::stable_sort(sources.begin(), sources.end(), [](const PriceSource& a, const PriceSource& b) {
+      return std::tie(a.quote.gateway, a.quote.network, a.quote.raw_id) <
+             std::tie(b.quote.gateway, b.quote.network, b.quote.raw_id);
     });
     std::vector<Decimal> values;
     values.reserve(sources.size());
-    for (const auto& source : sources) values.push_back(source.usd);
-    merged.push_back(MergedPrice{asset, *median(std::move(values)), std::move(sources)});
+    for (const auto& source : sources) values.push_back(source.quote.usd);
+    flag_outliers(sources, *median(values));
+    values.clear();
+    for (const auto& source : sources) {
+      if (!source.outlier) values.push_back(source.quote.usd);
+    }
+    prices_.push_back(MergedPrice{asset, *median(std::move(values)), std::move(sources)});
   }
-  return merged;
 }
 
-std::vector<Balance> merge_balances(const std::vector<GatewayBalances>& sources,
-                                    const std::vector<std::string>& assets) {
-  // Every source's prices, tagged with the source that sent them.
-  std::vector<Price> all_prices;
-  std::map<std::pair<std::string, std::string>, std::vector<Decimal>> own_prices;
+const MergedPrice* PriceBook::find(std::string_view asset) const {
+  const auto it = std::lower_bound(prices_.begin(), prices_.end(), asset,
+                                   [](const MergedPrice& price, std::string_view key) { return price.asset < key; });
+  return it != prices_.end() && it->asset == asset ? &*it : nullptr;
+}
+
+std::vector<Price> quotes_of(const std::vector<GatewayBalances>& sources) {
+  std::vector<Price> quotes;
   for (const auto& source : sources) {
-    for (Price price : source.prices) {
-      if (!price.usd.is_positive()) continue;
-      price.gateway = source.gateway;
-      own_prices[{source.gateway, price.asset}].push_back(price.usd);
-      all_prices.push_back(std::move(price));
+    for (Price quote : source.prices) {
+      quote.gateway = source.gateway;
+      quotes.push_back(std::move(quote));
     }
   }
-  std::map<std::string, Decimal, std::less<>> merged_prices;
-  for (auto& merged : merge_prices(all_prices)) merged_prices.emplace(merged.asset, merged.usd);
+  return quotes;
+}
 
+std::vector<Balance> merge_balances(const std::vector<GatewayBalances>& sources, const PriceBook& book,
+                                    const std::vector<std::string>& assets) {
   std::vector<Balance> out;
   for (const auto& source : sources) {
     for (const auto& balance : source.balances) {
       if (!wanted(assets, balance.asset)) continue;
       Balance merged = balance;
       merged.gateway = source.gateway;
-      // A price the adapter put on the balance itself is the most specific one there is.
-      if (merged.usd_price && !merged.usd_price->is_positive()) merged.usd_price.reset();
-      if (!merged.usd_price) {
-        if (auto own = own_prices.find({source.gateway, balance.asset}); own != own_prices.end()) {
-          merged.usd_price = median(own->second);
-        } else if (auto it = merged_prices.find(balance.asset); it != merged_prices.end()) {
-          merged.usd_price = it->second;
-        }
-      }
+      const MergedPrice* price = book.find(balance.asset);
+      merged.usd_price = price ? std::optional<Decimal>(price->usd) : std::nullopt;
       merged.usd_value = usd_value(merged.total, merged.usd_price);
       out.push_back(std::move(merged));
     }
@@ -99,12 +132,20 @@ std::vector<Balance> merge_balances(const std::vector<GatewayBalances>& sources,
   return out;
 }
 
-std::vector<AssetTotal> totals_per_asset(const std::vector<Balance>& balances) {
+std::vector<AssetTotal> totals_per_asset(const std::vector<Balance>& balances, const PriceBook& book) {
   std::map<std::string, AssetTotal, std::less<>> by_asset;
   for (const auto& balance : balances) {
     auto [it, inserted] = by_asset.try_emplace(balance.asset);
     AssetTotal& total = it->second;
-    if (inserted) total.asset = balance.asset;
+    if (inserted) {
+      total.asset = balance.asset;
+      if (const MergedPrice* price = book.find(balance.asset)) {
+        total.usd_price = price->usd;
+        for (const auto& source : price->sources) {
+          if (!source.outlier) total.price_sources.push_back(source.name);
+        }
+      }
+    }
     total.total += balance.total;
     total.available += balance.available;
     total.locked += balance.locked;
@@ -134,8 +175,9 @@ BalanceView build_balance_view(const std::vector<GatewayBalances>& sources,
                                std::vector<GatewayStatus> statuses,
                                const std::vector<std::string>& assets, TimePointMs as_of) {
   auto view = view_of<BalanceView>(as_of, std::move(statuses));
-  view.balances = merge_balances(sources, assets);
-  view.totals = totals_per_asset(view.balances);
+  const PriceBook book(quotes_of(sources));
+  view.balances = merge_balances(sources, book, assets);
+  view.totals = totals_per_asset(view.balances, book);
   for (const auto& total : view.totals) {
     if (total.usd_value) {
       view.usd_total += *total.usd_value;
@@ -146,10 +188,13 @@ BalanceView build_balance_view(const std::vector<GatewayBalances>& sources,
   return view;
 }
 
-PriceView build_price_view(const std::vector<Price>& prices, std::vector<GatewayStatus> statuses,
+PriceView build_price_view(const std::vector<Price>& quotes, std::vector<GatewayStatus> statuses,
                            const std::vector<std::string>& assets, TimePointMs as_of) {
   auto view = view_of<PriceView>(as_of, std::move(statuses));
-  view.prices = merge_prices(prices, assets);
+  const PriceBook book(quotes);
+  for (const auto& price : book.prices()) {
+    if (wanted(assets, price.asset)) view.prices.push_back(price);
+  }
   return view;
 }
 

@@ -67,16 +67,28 @@ json::array array_of(const std::vector<T>& items, ToJson to_json) {
   return out;
 }
 
+json::value string_json(const std::string& text) { return json::value(text); }
+
 json::object total_json(const AssetTotal& total) {
   return {{"asset", total.asset},
           {"total", total.total.to_string()},
           {"available", total.available.to_string()},
           {"locked", total.locked.to_string()},
-          {"usd_value", decimal_or_null(total.usd_value)}};
+          {"usd_price", decimal_or_null(total.usd_price)},
+          {"usd_value", decimal_or_null(total.usd_value)},
+          {"price_sources", array_of(total.price_sources, string_json)}};
 }
 
-json::object price_source_json(const Price& source) {
-  return {{"gateway", source.gateway}, {"usd", source.usd.to_string()}, {"quote", source.quote}, {"raw_id", source.raw_id}};
+json::object price_source_json(const PriceSource& source) {
+  return {{"name", source.name},
+          {"gateway", source.quote.gateway},
+          {"network", string_or_null(source.quote.network)},
+          {"usd", source.quote.usd.to_string()},
+          {"quote", source.quote.quote},
+          {"raw_id", source.quote.raw_id},
+          {"derived", source.quote.derived},
+          {"outlier", source.outlier.has_value()},
+          {"outlier_reason", string_or_null(source.outlier)}};
 }
 
 json::object price_json(const MergedPrice& price) {
@@ -125,7 +137,7 @@ std::string render_view(const View& view, const std::vector<GatewayStatus>* stat
 std::string render_balance_view(const BalanceView& view, const std::vector<GatewayStatus>* statuses) {
   return render_view(view, statuses, [&](json::object& out) {
     out["usd_total"] = view.usd_total.to_string();
-    out["unpriced_assets"] = array_of(view.unpriced_assets, [](const std::string& asset) { return json::value(asset); });
+    out["unpriced_assets"] = array_of(view.unpriced_assets, string_json);
     out["balances"] = array_of(view.balances, balance_json);
     out["totals"] = array_of(view.totals, total_json);
   });

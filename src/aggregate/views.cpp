@@ -52,7 +52,6 @@ void log_health(std::string_view gateway, const HealthNotice& notice) {
 }
 
 using gateways::BalanceSnapshot;
-using PriceList = std::vector<Price>;
 using CoinList = std::vector<Coin>;
 
 Millis elapsed(SteadyTime from, SteadyTime to) {
@@ -126,16 +125,21 @@ BalanceView balances_of(const Sources<BalanceSnapshot>& sources, std::vector<Gat
   return build_balance_view(list, std::move(statuses), assets, as_of);
 }
 
-PriceView prices_of(const Sources<PriceList>& sources, std::vector<GatewayStatus> statuses,
+// The prices view over the same balance calls: each gateway's quotes; one whose price call
+// failed (its balances were good) is shown failed here, with that error.
+PriceView prices_of(const Sources<BalanceSnapshot>& sources, std::vector<GatewayStatus> statuses,
                     const std::vector<std::string>& assets, TimePointMs as_of) {
-  std::vector<Price> prices;
+  std::vector<GatewayBalances> list;
   for (const auto& [id, data] : sources) {
-    for (Price price : *data) {
-      price.gateway = id;
-      prices.push_back(std::move(price));
+    list.push_back({id, {}, data->prices});
+    if (!data->price_error) continue;
+    for (auto& status : statuses) {
+      if (status.id != id || !status.ok) continue;
+      status.ok = false;
+      status.error = data->price_error;
     }
   }
-  return build_price_view(prices, std::move(statuses), assets, as_of);
+  return build_price_view(quotes_of(list), std::move(statuses), assets, as_of);
 }
 
 CoinView coins_of(const Sources<CoinList>& sources, std::vector<GatewayStatus> statuses,
@@ -147,7 +151,8 @@ CoinView coins_of(const Sources<CoinList>& sources, std::vector<GatewayStatus> s
 
 constexpr ViewSpec<BalanceSnapshot, BalanceView> balances_spec{&gateways::Gateway::balances, &balances_of,
                                                                &render_balance_view};
-constexpr ViewSpec<PriceList, PriceView> prices_spec{&gateways::Gateway::prices, &prices_of, &render_price_view};
+constexpr ViewSpec<BalanceSnapshot, PriceView> prices_spec{&gateways::Gateway::balances, &prices_of,
+                                                          &render_price_view};
 constexpr ViewSpec<CoinList, CoinView> coins_spec{&gateways::Gateway::coins, &coins_of, &render_coin_view};
 
 }  // namespace
@@ -166,7 +171,6 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
     }
     std::get<0>(slots).resize(gateways.size());
     std::get<1>(slots).resize(gateways.size());
-    std::get<2>(slots).resize(gateways.size());
     for (const ViewKind kind : {ViewKind::balances, ViewKind::prices, ViewKind::coins}) {
       auto& sorted = default_ids[static_cast<std::size_t>(kind)];
       const auto selection = select(kind, ViewQuery{});
@@ -183,7 +187,8 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
   ViewClock clock;
 
   mutable std::mutex store_mutex;  // guards the slots and health
-  std::tuple<std::vector<Slot<BalanceSnapshot>>, std::vector<Slot<PriceList>>, std::vector<Slot<CoinList>>> slots;
+  // One balance slot serves the balances and the prices views: one call, one price book.
+  std::tuple<std::vector<Slot<BalanceSnapshot>>, std::vector<Slot<CoinList>>> slots;
   HealthTracker health;
   config::CacheConfig cache;
 
@@ -202,9 +207,13 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
   // The gateways a query selects, in configuration order.
   std::variant<std::vector<std::size_t>, ViewAnswer> select(ViewKind kind, const ViewQuery& query) const {
     std::vector<std::size_t> out;
+    auto serves = [&](std::size_t index) {
+      const auto& gateway = *gateways[index].gateway;
+      return (kind != ViewKind::coins || gateway.has_coins()) && (kind != ViewKind::prices || gateway.has_prices());
+    };
     if (query.gateways.empty()) {
       for (std::size_t i = 0; i < gateways.size(); ++i) {
-        if (kind != ViewKind::coins || gateways[i].gateway->has_coins()) out.push_back(i);
+        if (serves(i)) out.push_back(i);
       }
       return out;
     }
@@ -212,8 +221,10 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
       auto it = std::find(ids.begin(), ids.end(), id);
       if (it == ids.end()) return error_answer(ViewError::unknown_gateway, "gateway: unknown gateway id '" + id + "'");
       const auto index = static_cast<std::size_t>(it - ids.begin());
-      if (kind == ViewKind::coins && !gateways[index].gateway->has_coins()) {
-        return error_answer(ViewError::no_coin_catalogue, "gateway: '" + id + "' has no coin catalogue");
+      if (!serves(index)) {
+        return kind == ViewKind::coins
+                   ? error_answer(ViewError::no_coin_catalogue, "gateway: '" + id + "' has no coin catalogue")
+                   : error_answer(ViewError::no_price_source, "gateway: '" + id + "' quotes no prices");
       }
       out.push_back(index);
     }

@@ -21,7 +21,7 @@ http::Response invalid_request(std::string_view detail);
 
 // A view: 200 with the cached bytes shared, not copied; answers from the cache carry `Age`
 // (whole seconds since the oldest data in them was fetched). unknown_gateway and
-// no_coin_catalogue -> 400, no_gateway_answered -> 502 listing every gateway, internal -> 500.
+// no_coin_catalogue and no_price_source -> 400, no_gateway_answered -> 502 listing every gateway, internal -> 500.
 http::Response to_response(const aggregate::ViewAnswer& answer);
 
 // A records page or lookup: 200; invalid_cursor -> 400; unknown_gateway, no_records and

@@ -142,4 +142,10 @@ std::optional<TimePointMs> parse_rfc3339(std::string_view text) {
   return TimePointMs{*local} + std::chrono::milliseconds{millis} - offset;
 }
 
+std::string source_name(const Price& price) {
+  std::string out = price.gateway + " " + price.asset;
+  if (price.network) out += "/" + *price.network;
+  return out;
+}
+
 }  // namespace coinfan

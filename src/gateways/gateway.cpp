@@ -22,12 +22,6 @@ Factory factory_for(const config::GatewayConfig& config, ProviderList<Provider..
 
 }  // namespace
 
-boost::asio::awaitable<Result<std::vector<Price>>> Gateway::prices() {
-  auto snapshot = co_await balances();
-  if (!snapshot) co_return std::move(snapshot).error();
-  co_return std::move(snapshot->prices);
-}
-
 boost::asio::awaitable<Result<std::vector<Coin>>> Gateway::coins() {
   co_return make_error(ErrorCode::not_found, "this gateway type has no coin catalogue");
 }

@@ -18,6 +18,7 @@ namespace coinfan::aggregate {
 enum class ViewError {
   unknown_gateway,      // the selection names a gateway that is not configured
   no_coin_catalogue,    // the coins view was asked for a gateway without a coin catalogue
+  no_price_source,      // the prices view was asked for a gateway that quotes no prices
   no_gateway_answered,  // none of the selected gateways had data to show
   internal,             // the view could not be assembled (a bug)
 };

@@ -77,6 +77,10 @@ class Decimal {
   // a / b rounded half-even to `places` fractional digits. Division by zero or places above
   // max_division_places -> invalid_argument.
   static Result<Decimal> divide(const Decimal& a, const Decimal& b, unsigned places);
+  // a / b rounded half-even (once, from the exact quotient) to `digits` significant digits;
+  // integer digits beyond `digits` become zeros (123456 @3 -> 123000). Division by zero, or
+  // digits of 0 or above max_division_places -> invalid_argument.
+  static Result<Decimal> divide_significant(const Decimal& a, const Decimal& b, unsigned digits);
 
  private:
   friend struct DecimalAccess;

@@ -39,15 +39,26 @@ struct Balance {
   friend bool operator==(const Balance&, const Balance&) = default;
 };
 
+// Significant digits a price obtained by division keeps (rounded half-even once, from the
+// exact quotient): enough for any real price, from BTC to sub-micro-cent tokens.
+inline constexpr unsigned derived_price_digits = 12;
+
+// One source's quote for one asset.
 struct Price {
   std::string asset;    // normalised upper-case symbol
   Decimal usd;          // price of one unit
   std::string gateway;  // configured gateway id of the source
   std::string quote;    // what the provider quoted in: "USD" or "USDT" (counted as USD)
   std::string raw_id;   // provider's coin id or code
+  std::optional<std::string> network;  // set when the source quotes each network apart (CryptoCloud)
+  bool derived = false;  // obtained by division, so rounded to derived_price_digits
 
   friend bool operator==(const Price&, const Price&) = default;
 };
+
+// A source as a person reads it: "<gateway> <ASSET>" or "<gateway> <ASSET>/<NETWORK>"
+// ("cloud USDT/TRC20").
+std::string source_name(const Price& price);
 
 // One network of a coin, as in CCPayment v2 getCoinList / getCoin `networks.<CHAIN>`.
 struct CoinNetwork {

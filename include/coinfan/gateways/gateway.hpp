@@ -21,11 +21,13 @@
 
 namespace coinfan::gateways {
 
-// What one balance call of a gateway yields: its balances, and the USD prices the provider
-// sent along with them (CCPayment v1 `price`, CryptoCloud `balance_usd / balance_crypto`).
+// What one balance call of a gateway yields: its balances, and its quotes for the price book
+// (CCPayment v1 `price` and CryptoCloud `balance_usd / balance_crypto` come with the balances;
+// CCPayment v2 asks getCoinUSDTPrice for the coins it holds, in the same call).
 struct BalanceSnapshot {
   std::vector<Balance> balances;
   std::vector<Price> prices;
+  std::optional<Error> price_error;  // the balances are good but the prices could not be had
 };
 
 struct TransferRecordPage {
@@ -120,8 +122,8 @@ class Gateway {
   config::GatewayType type() const { return type_; }
 
   virtual boost::asio::awaitable<Result<BalanceSnapshot>> balances() = 0;
-  // USD prices this provider knows; by default the ones that come with balances().
-  virtual boost::asio::awaitable<Result<std::vector<Price>>> prices();
+  // Whether balances() brings quotes for the price book (the prices view asks only these).
+  virtual bool has_prices() const { return false; }
   // The coin catalogue; nullopt-like not_found error when the provider has none.
   virtual bool has_coins() const { return false; }
   virtual boost::asio::awaitable<Result<std::vector<Coin>>> coins();

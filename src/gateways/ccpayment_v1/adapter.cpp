@@ -13,6 +13,8 @@ class CcpaymentV1Gateway final : public AdapterBase {
  public:
   using AdapterBase::AdapterBase;
 
+  bool has_prices() const override { return true; }
+
   boost::asio::awaitable<Result<BalanceSnapshot>> balances() override {
     const auto& credentials = settings<Settings>().credentials;
     auto built = build_assets_request(credentials, unix_seconds());
@@ -28,7 +30,7 @@ class CcpaymentV1Gateway final : public AdapterBase {
                       interpret<BalanceSnapshot>(answer, [&](std::string_view body) -> Result<BalanceSnapshot> {
                         auto parsed = parse_verified_assets_response(id(), credentials, {app_id, timestamp, sign}, body);
                         if (!parsed) return std::move(parsed).error();
-                        return BalanceSnapshot{std::move(parsed->balances), std::move(parsed->prices)};
+                        return BalanceSnapshot{std::move(parsed->balances), std::move(parsed->prices), std::nullopt};
                       }));
   }
 };

@@ -60,7 +60,7 @@ Result<AssetsSnapshot> assets_from(std::string_view gateway_id, const boost::jso
       balance.usd_price = *price;
       balance.usd_value = *value * *price;
       snapshot.prices.push_back(
-          Price{balance.asset, *price, std::string(gateway_id), "USD", std::string(*coin_id)});
+          Price{balance.asset, *price, std::string(gateway_id), "USD", std::string(*coin_id), std::nullopt, false});
     }
     snapshot.balances.push_back(std::move(balance));
   }

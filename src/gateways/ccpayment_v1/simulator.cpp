@@ -124,11 +124,19 @@ config::GatewayConfig CcpaymentV1Provider::gateway_config(std::string id,
 }
 
 bool CcpaymentV1Provider::set_value(std::string_view coin_id, Decimal value) {
+  return change_coin(coin_id, [&](CcpaymentV1Coin& coin) { coin.value = std::move(value); });
+}
+
+bool CcpaymentV1Provider::set_price(std::string_view coin_id, Decimal price) {
+  return change_coin(coin_id, [&](CcpaymentV1Coin& coin) { coin.price = std::move(price); });
+}
+
+bool CcpaymentV1Provider::change_coin(std::string_view coin_id, const std::function<void(CcpaymentV1Coin&)>& change) {
   std::lock_guard lock(mutex_);
   auto& coins = account_.coins;
   const auto coin = std::find_if(coins.begin(), coins.end(), [&](const auto& c) { return c.coin_id == coin_id; });
   if (coin == coins.end()) return false;
-  coin->value = std::move(value);
+  change(*coin);
   return true;
 }
 

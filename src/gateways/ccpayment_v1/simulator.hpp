@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -56,9 +57,13 @@ class CcpaymentV1Provider final : public Provider {
 
   // Changes a coin's balance; false when no coin has this id.
   bool set_value(std::string_view coin_id, Decimal value);
+  // Changes a coin's USD rate; false when no coin has this id.
+  bool set_price(std::string_view coin_id, Decimal price);
   CcpaymentV1Account account() const;
 
  private:
+  bool change_coin(std::string_view coin_id, const std::function<void(CcpaymentV1Coin&)>& change);
+
   mutable std::mutex mutex_;
   CcpaymentV1Account account_;
 };

@@ -2,7 +2,8 @@
 // money-moving calls. Every call is a signed POST; a write is sent once and its failure
 // returned as it is: learning the outcome of a lost answer is writes::WriteService's job.
 
-#include <mutex>
+#include <algorithm>
+#include <charconv>
 #include <optional>
 
 #include "gateways/ccpayment_v2/config.hpp"
@@ -16,8 +17,6 @@ namespace {
 
 namespace v2 = ccpayment_v2;
 
-// The coin catalogue changes rarely; prices need it to name coin ids.
-constexpr auto coin_list_ttl = std::chrono::minutes(10);
 constexpr std::string_view not_found_code = "11003";
 
 // The provider's nextId: absent for the first page.
@@ -44,39 +43,46 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   MoneyMover* money() override { return this; }
   bool has_coins() const override { return true; }
 
+  bool has_prices() const override { return true; }
+
+  // The merchant's balances, then getCoinUSDTPrice for the coins they list (at most
+  // max_ids_per_call per call): one price book source per held coin. A failed price call
+  // leaves the balances good and says so in price_error.
   boost::asio::awaitable<Result<BalanceSnapshot>> balances() override {
     auto balances = co_await call<std::vector<Balance>>(
         "balances", v2::build_get_app_coin_asset_list(credentials_, unix_seconds()),
         [this](std::string_view body) { return v2::parse_app_coin_asset_list(id(), body); });
     if (!balances) co_return std::move(balances).error();
-    co_return BalanceSnapshot{std::move(*balances), {}};
+    BalanceSnapshot snapshot{std::move(*balances), {}, std::nullopt};
+    v2::CoinSymbols symbols;
+    std::vector<std::int64_t> ids;
+    for (const auto& balance : snapshot.balances) {
+      std::int64_t coin_id = 0;
+      const auto& raw = balance.raw_asset;
+      if (std::from_chars(raw.data(), raw.data() + raw.size(), coin_id).ec != std::errc{}) continue;
+      if (symbols.emplace(raw, balance.asset).second) ids.push_back(coin_id);
+    }
+    for (std::size_t from = 0; from < ids.size(); from += v2::max_ids_per_call) {
+      const std::vector<std::int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                            ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), from + v2::max_ids_per_call)));
+      auto prices = co_await call<std::vector<Price>>(
+          "prices", v2::build_get_coin_usdt_price(credentials_, unix_seconds(), chunk),
+          [this, &symbols](std::string_view body) { return v2::parse_coin_usdt_prices(id(), body, symbols); });
+      if (!prices) {
+        snapshot.price_error = std::move(prices).error();
+        snapshot.prices.clear();
+        break;
+      }
+      for (auto& price : *prices) {
+        if (!price.asset.empty()) snapshot.prices.push_back(std::move(price));
+      }
+    }
+    co_return snapshot;
   }
 
   boost::asio::awaitable<Result<std::vector<Coin>>> coins() override {
-    auto coins = co_await call<std::vector<Coin>>("coins", v2::build_get_coin_list(credentials_, unix_seconds()),
-                                                  [this](std::string_view body) { return v2::parse_coin_list(id(), body); });
-    if (coins) remember_symbols(*coins);
-    co_return coins;
-  }
-
-  boost::asio::awaitable<Result<std::vector<Price>>> prices() override {
-    auto symbols = co_await coin_symbols();
-    if (!symbols) co_return std::move(symbols).error();
-    std::vector<std::int64_t> ids;
-    for (const auto& [coin_id, symbol] : *symbols) {
-      try {
-        ids.push_back(std::stoll(coin_id));
-      } catch (const std::exception&) {
-        continue;  // a non-numeric id cannot be priced
-      }
-      if (ids.size() == v2::max_ids_per_call) break;
-    }
-    auto prices = co_await call<std::vector<Price>>(
-        "prices", v2::build_get_coin_usdt_price(credentials_, unix_seconds(), ids),
-        [this, &symbols](std::string_view body) { return v2::parse_coin_usdt_prices(id(), body, *symbols); });
-    if (!prices) co_return std::move(prices).error();
-    std::erase_if(*prices, [](const Price& price) { return price.asset.empty(); });
-    co_return prices;
+    co_return co_await call<std::vector<Coin>>("coins", v2::build_get_coin_list(credentials_, unix_seconds()),
+                                               [this](std::string_view body) { return v2::parse_coin_list(id(), body); });
   }
 
   // --- RecordSource ---------------------------------------------------------------------
@@ -193,28 +199,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   }
 
  private:
-  boost::asio::awaitable<Result<v2::CoinSymbols>> coin_symbols() {
-    {
-      std::lock_guard lock(mutex_);
-      if (!symbols_.empty() && now_ms() < symbols_expire_) co_return symbols_;
-    }
-    auto coins = co_await this->coins();
-    if (!coins) co_return std::move(coins).error();
-    std::lock_guard lock(mutex_);
-    co_return symbols_;
-  }
-
-  void remember_symbols(const std::vector<Coin>& coins) {
-    std::lock_guard lock(mutex_);
-    symbols_.clear();
-    for (const auto& coin : coins) symbols_[coin.coin_id] = coin.asset;
-    symbols_expire_ = now_ms() + coin_list_ttl;
-  }
-
   v2::Credentials credentials_;
-  std::mutex mutex_;
-  v2::CoinSymbols symbols_;
-  TimePointMs symbols_expire_{};
 };
 
 }  // namespace

@@ -280,7 +280,7 @@ Result<std::vector<Price>> parse_coin_usdt_prices(std::string_view gateway_id,
       if (usd->is_zero()) continue;
       const auto symbol = symbols.find(coin_id);
       out.push_back(Price{symbol == symbols.end() ? std::string() : normalise_asset(symbol->second),
-                          std::move(usd).value(), std::string(gateway_id), "USDT", coin_id});
+                          std::move(usd).value(), std::string(gateway_id), "USDT", coin_id, std::nullopt, false});
     }
     return out;
   });

@@ -13,11 +13,13 @@ class CryptocloudGateway final : public AdapterBase {
  public:
   using AdapterBase::AdapterBase;
 
+  bool has_prices() const override { return true; }
+
   boost::asio::awaitable<Result<gateways::BalanceSnapshot>> balances() override {
     auto parsed = co_await call<BalanceSnapshot>("balances", build_balance_all_request(settings<Settings>().api_key),
                                                  [this](std::string_view body) { return parse_balance_all_response(id(), body); });
     if (!parsed) co_return std::move(parsed).error();
-    co_return gateways::BalanceSnapshot{std::move(parsed->balances), std::move(parsed->prices)};
+    co_return gateways::BalanceSnapshot{std::move(parsed->balances), std::move(parsed->prices), std::nullopt};
   }
 };
 

@@ -80,11 +80,11 @@ Result<Balance> balance_from(std::string_view gateway_id, const json::object& it
   // Funds not yet withdrawable (e.g. awaiting confirmations) are what is locked.
   balance.locked = balance.available < total ? total - balance.available : Decimal{};
   balance.usd_value = usd_value;
-  if (usd_value && total.is_positive()) {
-    auto price = Decimal::divide(*usd_value, total, price_places);
+  // A zero balance_usd means it was rounded away, not that the coin is worthless.
+  if (usd_value && usd_value->is_positive() && total.is_positive()) {
+    auto price = Decimal::divide_significant(*usd_value, total, derived_price_digits);
     if (!price) return at(std::string(provider) + " " + where, std::move(price).error());
-    // A zero quotient means balance_usd was rounded away, not that the coin is worthless.
-    if (!price->is_zero()) balance.usd_price = std::move(price).value();
+    balance.usd_price = std::move(price).value();
   }
   return balance;
 }
@@ -119,8 +119,8 @@ Result<BalanceSnapshot> parse_balance_all_response(std::string_view gateway_id,
     auto balance = balance_from(gateway_id, (*result)[i].get_object(), where);
     if (!balance) return std::move(balance).error();
     if (balance->usd_price) {
-      snapshot.prices.push_back(Price{balance->asset, *balance->usd_price, std::string(gateway_id),
-                                      "USD", balance->raw_asset});
+      snapshot.prices.push_back(Price{balance->asset, *balance->usd_price, std::string(gateway_id), "USD",
+                                      balance->raw_asset, balance->network, true});
     }
     snapshot.balances.push_back(std::move(balance).value());
   }

@@ -15,10 +15,6 @@ struct BalanceSnapshot {
   std::vector<Price> prices;  // one per balance with a usd_price
 };
 
-// Places kept when dividing balance_usd by balance_crypto (half-even); enough significant
-// digits for sub-cent tokens, and the inputs are rounded by the provider anyway.
-inline constexpr unsigned price_places = 18;
-
 // Success: {"status":"success","result":[{currency:{code, short_code, obj_network:{code}},
 // balance_crypto, balance_usd, available_balance, available_balance_usd}]}. The amounts are
 // JSON floats; they are read from their source text, so 0.1 stays exactly 0.1. Mapping:
@@ -26,7 +22,9 @@ inline constexpr unsigned price_places = 18;
 //   after '_' ("USDT_TRC20" -> TRC20; none for "BTC"), raw_asset = code,
 //   total = balance_crypto, available = available_balance (total when absent),
 //   locked = total - available (never below zero), usd_value = balance_usd,
-//   usd_price = balance_usd / balance_crypto when balance_crypto > 0 and the quotient is not 0.
+//   usd_price = balance_usd / balance_crypto when balance_crypto > 0 and balance_usd > 0,
+//   rounded to derived_price_digits significant digits; one Price per currency code, its
+//   network named (USDT on TRC20 and on ERC20 are two quotes a person can tell apart).
 // Errors:
 //   {"detail": "..."} (the API's authentication layer: "Invalid header padding",
 //   "Signature verification failed" for a bad key) -> auth_failed for key/header/signature/

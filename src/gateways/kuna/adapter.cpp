@@ -38,7 +38,7 @@ class KunaGateway final : public AdapterBase {
     if (response->status == 401) return make_error(ErrorCode::auth_failed, "Kuna answered HTTP 401");
     auto wallet = interpret<WalletSnapshot>(*response, [this](std::string_view body) { return parse_balance_response(id(), body); });
     if (!wallet) return std::move(wallet).error();
-    return BalanceSnapshot{std::move(wallet->balances), {}};
+    return BalanceSnapshot{std::move(wallet->balances), {}, std::nullopt};
   }
 
   boost::asio::awaitable<Result<IssuedCredential>> login() {

@@ -31,7 +31,7 @@ class TrubitGateway final : public AdapterBase {
     auto balances = co_await call<std::vector<Balance>>(
         "balances", build_assets_request(token), [this](std::string_view body) { return parse_assets_response(id(), body); });
     if (!balances) co_return std::move(balances).error();
-    co_return BalanceSnapshot{std::move(*balances), {}};
+    co_return BalanceSnapshot{std::move(*balances), {}, std::nullopt};
   }
 
   boost::asio::awaitable<Result<IssuedCredential>> new_token() {

@@ -53,7 +53,7 @@ inline Balance make_balance(std::string asset, std::string_view total, std::opti
 }
 
 inline Price make_price(std::string asset, std::string_view usd) {
-  return Price{asset, dec(usd), "", "USDT", asset};
+  return Price{asset, dec(usd), "", "USDT", asset, std::nullopt, false};
 }
 
 // A gate the test opens; calls waiting on it resume on their own executors.
@@ -111,10 +111,11 @@ class FakeGateway : public gateways::Gateway {
   FakeGateway(std::string id, config::GatewayType type = gateways::ccpayment_v2::type)
       : Gateway(std::move(id), type) {}
 
-  // What balances() (and prices()/coins()) answer when they succeed.
+  // What balances() and coins() answer when they succeed.
   gateways::BalanceSnapshot snapshot;
   std::vector<Coin> coin_list;
   bool coins_supported = false;
+  bool prices_supported = true;
   upstream::BreakerState breaker = upstream::BreakerState::closed;
   // What stats() reports besides the calls made (requests counts those too).
   upstream::Stats counters;
@@ -150,11 +151,7 @@ class FakeGateway : public gateways::Gateway {
     co_return snapshot;
   }
 
-  asio::awaitable<Result<std::vector<Price>>> prices() override {
-    auto error = co_await behave_once();
-    if (error) co_return *error;
-    co_return snapshot.prices;
-  }
+  bool has_prices() const override { return prices_supported; }
 
   bool has_coins() const override { return coins_supported; }
 

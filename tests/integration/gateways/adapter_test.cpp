@@ -9,6 +9,8 @@
 #include <boost/asio/use_future.hpp>
 
 #include <atomic>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "coinfan/gateways/gateway.hpp"
@@ -156,19 +158,45 @@ TEST(CcpaymentV2Adapter, BalancesTreatEmptyAvailableAsZero) {
   EXPECT_TRUE(saw_dust);
 }
 
-TEST(CcpaymentV2Adapter, CoinsAndPricesNameEveryCoin) {
+TEST(CcpaymentV2Adapter, CoinsListEveryCoinWithItsNetworks) {
   AdapterRig rig(gateways::ccpayment_v2::type);
   auto coins = rig.run(rig.gateway().coins());
   ASSERT_TRUE(coins.ok()) << coins.error().detail;
   EXPECT_FALSE(coins->empty());
   EXPECT_FALSE(coins->front().networks.empty());
-  auto prices = rig.run(rig.gateway().prices());
-  ASSERT_TRUE(prices.ok()) << prices.error().detail;
-  ASSERT_FALSE(prices->empty());
-  for (const auto& price : *prices) {
-    EXPECT_FALSE(price.asset.empty());
+}
+
+TEST(CcpaymentV2Adapter, BalancesBringAUsdtPriceForEveryHeldCoinInOneCall) {
+  AdapterRig rig(gateways::ccpayment_v2::type);
+  ASSERT_TRUE(rig.gateway().has_prices());
+  auto snapshot = rig.balances();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.error().detail;
+  EXPECT_FALSE(snapshot->price_error.has_value());
+  std::set<std::string> held;
+  for (const auto& balance : snapshot->balances) held.insert(balance.asset);
+  std::set<std::string> priced;
+  for (const auto& price : snapshot->prices) {
     EXPECT_EQ(price.quote, "USDT");
+    EXPECT_FALSE(price.derived);
+    priced.insert(price.asset);
   }
+  // Every coin of the demo account has a price, USDT (1) included; no coin it does not hold.
+  EXPECT_EQ(priced, held);
+  EXPECT_TRUE(priced.count("USDT"));
+  EXPECT_EQ(rig.simulator().requests("/ccpayment/v2/getAppCoinAssetList"), 1u);
+  EXPECT_EQ(rig.simulator().requests("/ccpayment/v2/getCoinUSDTPrice"), 1u);
+  EXPECT_EQ(rig.simulator().requests(), 2u);  // no coin list: the balances name the coins
+}
+
+TEST(CcpaymentV2Adapter, AFailedPriceCallLeavesTheBalancesGood) {
+  AdapterRig rig(gateways::ccpayment_v2::type, std::chrono::milliseconds(2000), 0);
+  rig.simulator().inject(sim::Fault::http_status_of(503).on("/ccpayment/v2/getCoinUSDTPrice"));
+  auto snapshot = rig.balances();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.error().detail;
+  EXPECT_FALSE(snapshot->balances.empty());
+  EXPECT_TRUE(snapshot->prices.empty());
+  ASSERT_TRUE(snapshot->price_error.has_value());
+  EXPECT_EQ(snapshot->price_error->code, ErrorCode::http_status);
 }
 
 TEST(CcpaymentV2Adapter, TransferMovesBalancesAndReadsTheRecordBack) {

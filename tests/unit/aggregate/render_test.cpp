@@ -63,7 +63,8 @@ BalanceView sample_balance_view() {
   odd.total = dec("5");
   odd.available = dec("5");
   odd.raw_asset = "zzz";
-  return build_balance_view({{"ccp-main", {usdt, odd}, {}}}, {ok_status(), failed_status()}, {}, sample_time());
+  const Price quote{"USDT", dec("1"), "ccp-main", "USDT", "1280", std::nullopt, false};
+  return build_balance_view({{"ccp-main", {usdt, odd}, {quote}}}, {ok_status(), failed_status()}, {}, sample_time());
 }
 
 TEST(RenderBalances, HasEveryFieldWithDecimalStringsAndNulls) {
@@ -96,7 +97,12 @@ TEST(RenderBalances, HasEveryFieldWithDecimalStringsAndNulls) {
   ASSERT_EQ(totals.size(), 2u);
   EXPECT_EQ(totals[0].at("asset").as_string(), "USDT");
   EXPECT_EQ(totals[0].at("usd_value").as_string(), "123456789012345678.901234");
+  EXPECT_EQ(totals[0].at("usd_price").as_string(), "1");
+  ASSERT_EQ(totals[0].at("price_sources").as_array().size(), 1u);
+  EXPECT_EQ(totals[0].at("price_sources").at(0).as_string(), "ccp-main USDT");
   EXPECT_TRUE(totals[1].at("usd_value").is_null());
+  EXPECT_TRUE(totals[1].at("usd_price").is_null());
+  EXPECT_TRUE(totals[1].at("price_sources").as_array().empty());
 
   const auto& gateways = doc.at("gateways").as_array();
   ASSERT_EQ(gateways.size(), 2u);
@@ -133,9 +139,9 @@ TEST(RenderBalances, StatusesCanBeShownInsteadOfTheViewsOwn) {
   EXPECT_EQ(doc.at("gateways").at(0).at("age_ms").as_int64(), 6000);
 }
 
-TEST(RenderPrices, ListsTheMedianAndEverySource) {
-  PriceView view = build_price_view({Price{"BTC", dec("64000.5"), "ccp-old", "USD", "BTC"},
-                                     Price{"BTC", dec("63999.5"), "cloud", "USDT", "BTC"}},
+TEST(RenderPrices, ListsTheMedianAndEverySourceByName) {
+  PriceView view = build_price_view({Price{"BTC", dec("64000.5"), "ccp-old", "USD", "BTC", std::nullopt, false},
+                                     Price{"BTC", dec("63999.5"), "cloud", "USDT", "BTC_BTC", "BTC", true}},
                                     {ok_status()}, {}, sample_time());
   const auto doc = json::parse(render_price_view(view)).as_object();
   const auto& btc = doc.at("prices").at(0).as_object();
@@ -147,6 +153,15 @@ TEST(RenderPrices, ListsTheMedianAndEverySource) {
   EXPECT_EQ(source.at("usd").as_string(), "64000.5");
   EXPECT_EQ(source.at("quote").as_string(), "USD");
   EXPECT_EQ(source.at("raw_id").as_string(), "BTC");
+  EXPECT_EQ(source.at("name").as_string(), "ccp-old BTC");
+  EXPECT_TRUE(source.at("network").is_null());
+  EXPECT_EQ(source.at("derived").as_bool(), false);
+  EXPECT_EQ(source.at("outlier").as_bool(), false);
+  EXPECT_TRUE(source.at("outlier_reason").is_null());
+  const auto& derived = btc.at("sources").at(1).as_object();
+  EXPECT_EQ(derived.at("name").as_string(), "cloud BTC/BTC");
+  EXPECT_EQ(derived.at("network").as_string(), "BTC");
+  EXPECT_EQ(derived.at("derived").as_bool(), true);
   EXPECT_EQ(doc.at("complete").as_bool(), true);
   EXPECT_EQ(doc.at("gateways").as_array().size(), 1u);
 }

@@ -314,6 +314,35 @@ TEST(Decimal, DivideRoundsHalfEvenToThePlacesAsked) {
   EXPECT_EQ(Decimal::divide(dec("6543.21"), dec("0.1"), 8)->to_string(), "65432.1");
 }
 
+TEST(Decimal, DivideSignificantRoundsOnceToTheDigitsAsked) {
+  auto sig = [](const char* a, const char* b, unsigned digits) {
+    return Decimal::divide_significant(dec(a), dec(b), digits)->to_string();
+  };
+  EXPECT_EQ(sig("1", "3", 12), "0.333333333333");
+  EXPECT_EQ(sig("2", "3", 12), "0.666666666667");
+  EXPECT_EQ(sig("-2", "3", 4), "-0.6667");
+  // Leading zeros are not significant.
+  EXPECT_EQ(sig("1", "30000", 3), "0.0000333");
+  EXPECT_EQ(sig("0.0000001", "7", 2), "0.000000014");
+  // Large quotients: integer digits past the limit become zeros, never an exponent.
+  EXPECT_EQ(sig("123456789", "1", 3), "123000000");
+  EXPECT_EQ(sig("987654321987654321", "0.001", 12), "987654321988000000000");
+  // Exact quotients keep only their own digits.
+  EXPECT_EQ(sig("10", "4", 12), "2.5");
+  EXPECT_EQ(sig("6543.21", "0.1", 12), "65432.1");
+  // Half-even on an exact half, but a remainder beyond it rounds up (no double rounding).
+  EXPECT_EQ(sig("0.125", "1", 2), "0.12");
+  EXPECT_EQ(sig("0.135", "1", 2), "0.14");
+  EXPECT_EQ(sig("1250000000001", "10000000000000", 2), "0.13");
+  // 9.995 rounds up across a digit boundary.
+  EXPECT_EQ(sig("9.995", "1", 3), "10");
+  EXPECT_EQ(sig("0", "3", 5), "0");
+  // The TRX price the demo's CryptoCloud balance implies, at 12 digits.
+  EXPECT_EQ(sig("271.795502253184714", "1000", 12), "0.271795502253");
+  EXPECT_FALSE(Decimal::divide_significant(dec("1"), Decimal{}, 12).ok());
+  EXPECT_FALSE(Decimal::divide_significant(dec("1"), dec("3"), 0).ok());
+}
+
 TEST(Decimal, DivideByZeroIsAnInvalidArgument) {
   const auto q = Decimal::divide(dec("1"), Decimal{}, 8);
   ASSERT_FALSE(q.ok());

@@ -77,11 +77,30 @@ TEST(CryptocloudResponses, ManyDigitFloatsAndExponentsStayExact) {
   EXPECT_EQ(eth.network, "ERC20");
 }
 
-TEST(CryptocloudResponses, PriceIsUsdOverCryptoRoundedToEighteenPlaces) {
+TEST(CryptocloudResponses, PriceIsUsdOverCryptoRoundedToTwelveSignificantDigits) {
   auto snapshot =
       parse_balance_all_response("cloud", success_body(balance_item("TRX", "TRX", "3", "1", "3")));
   ASSERT_TRUE(snapshot.ok()) << snapshot.error().detail;
-  EXPECT_EQ(snapshot->balances[0].usd_price->to_string(), "0.333333333333333333");
+  EXPECT_EQ(snapshot->balances[0].usd_price->to_string(), "0.333333333333");
+  ASSERT_EQ(snapshot->prices.size(), 1u);
+  EXPECT_TRUE(snapshot->prices[0].derived);
+  // A sub-micro-cent token keeps its twelve digits after the leading zeros.
+  auto tiny = parse_balance_all_response("cloud", success_body(balance_item("SHIB", "SHIB", "3000000000", "1", "3000000000")));
+  ASSERT_TRUE(tiny.ok()) << tiny.error().detail;
+  EXPECT_EQ(tiny->balances[0].usd_price->to_string(), "0.000000000333333333333");
+}
+
+TEST(CryptocloudResponses, EachNetworkIsItsOwnNamedQuote) {
+  auto snapshot = parse_balance_all_response(
+      "cloud", success_body(balance_item("USDT_TRC20", "USDT", "10", "10.01", "10") + "," +
+                            balance_item("USDT_ERC20", "USDT", "5", "4.99", "5")));
+  ASSERT_TRUE(snapshot.ok()) << snapshot.error().detail;
+  ASSERT_EQ(snapshot->prices.size(), 2u);
+  EXPECT_EQ(snapshot->prices[0].network, "TRC20");
+  EXPECT_EQ(source_name(snapshot->prices[0]), "cloud USDT/TRC20");
+  EXPECT_EQ(snapshot->prices[0].usd.to_string(), "1.001");
+  EXPECT_EQ(snapshot->prices[1].network, "ERC20");
+  EXPECT_EQ(source_name(snapshot->prices[1]), "cloud USDT/ERC20");
 }
 
 TEST(CryptocloudResponses, ZeroCryptoBalanceHasNoPrice) {
