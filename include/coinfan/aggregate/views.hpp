@@ -11,7 +11,8 @@
 //   * identical requests that need a fan-out share the one in flight;
 //   * `max_age` (the `max_age_ms` parameter) bounds the age of every piece of data served;
 //     zero never serves stored data (an identical call already in flight is shared).
-// Under the response cache, each gateway's last good answer is kept per view: a fan-out reuses
+// Under the response cache, each gateway's last good answer is kept per call (the balances and
+// prices views share the balance call, whose quotes make their one price book): a fan-out reuses
 // one that is still fresh (marked `cached: true`), a gateway that is already being called is
 // not called twice, and without max_age a failed call falls back to the last good answer
 // until `cache.stale` (the status says `error` with what failed, the data stays).
