@@ -2,6 +2,7 @@
 // Properties every provider response parser must keep whatever the body: what comes out names
 // the configured gateway and every amount is a canonical Decimal (its text parses back to it).
 
+#include <string>
 #include <string_view>
 
 #include "coinfan/core/decimal.hpp"
@@ -36,6 +37,17 @@ inline void check_price(const Price& price, bool asset_known = true) {
   if (asset_known) FUZZ_CHECK(!price.asset.empty());
   FUZZ_CHECK(!price.usd.is_negative() && !price.usd.is_zero());
   check_decimal(price.usd);
+  if (price.derived) {
+    // A divided price keeps at most derived_price_digits significant digits (from the first
+    // non-zero digit to the last; an integer's trailing zeros are not significant).
+    std::string digits;
+    for (const char c : price.usd.to_string()) {
+      if (c >= '0' && c <= '9') digits += c;
+    }
+    const auto first = digits.find_first_not_of('0');
+    const auto last = digits.find_last_not_of('0');
+    FUZZ_CHECK(first != std::string::npos && last - first + 1 <= derived_price_digits);
+  }
 }
 
 }  // namespace coinfan::fuzz

@@ -31,14 +31,15 @@ std::map<std::string, std::string> merged_prices(const json::object& prices_body
   return out;
 }
 
-// Significant digits of a canonical decimal string ("0.000123" -> 3, "1200" -> 4).
+// Significant digits of a canonical decimal string, from the first non-zero digit to the last
+// ("0.000123" -> 3, "1200" -> 2, "1.05" -> 3).
 std::size_t significant_digits(std::string_view text) {
   std::string digits;
   for (const char c : text) {
     if (c >= '0' && c <= '9') digits += c;
   }
   const auto first = digits.find_first_not_of('0');
-  return first == std::string::npos ? 0 : digits.size() - first;
+  return first == std::string::npos ? 0 : digits.find_last_not_of('0') - first + 1;
 }
 
 TEST(SimulatedPriceBook, ACcpaymentV2OnlyMerchantHasEveryHeldCoinPricedAndAnExactTotal) {
