@@ -119,6 +119,30 @@ void check_two(const Decimal& a, const Decimal& b, unsigned places) {
   FUZZ_CHECK(quotient->scale() <= places);
   // |q*b - a| <= |b| * 10^-places / 2
   FUZZ_CHECK((*quotient * b - a).abs() <= b.abs() * unit(places) * *Decimal::parse("0.5"));
+
+  // To significant digits: at most `digits` of them, within half a unit of the last one.
+  const unsigned digits = places % 20 + 1;
+  const auto rounded = Decimal::divide_significant(a, b, digits);
+  FUZZ_CHECK(rounded.ok());
+  if (a.is_zero()) {
+    FUZZ_CHECK(rounded->is_zero());
+    return;
+  }
+  FUZZ_CHECK(!rounded->is_zero());
+  FUZZ_CHECK(rounded->is_negative() == (a.is_negative() != b.is_negative()));
+  const std::string text = rounded->abs().to_string();
+  const auto point = text.find('.');
+  std::string all_digits = text;
+  if (point != std::string::npos) all_digits.erase(point, 1);
+  const auto first = all_digits.find_first_not_of('0');
+  const auto last = all_digits.find_last_not_of('0');
+  FUZZ_CHECK(first != std::string::npos && last - first + 1 <= digits);
+  // The leading digit's exponent: 10^lead <= |rounded| < 10^(lead + 1).
+  const long integer_digits = static_cast<long>(point == std::string::npos ? text.size() : point);
+  const long lead = integer_digits - 1 - static_cast<long>(first);
+  const auto last_unit = Decimal::parse("1e" + std::to_string(lead - static_cast<long>(digits) + 1));
+  FUZZ_CHECK(last_unit.ok());
+  FUZZ_CHECK((*rounded * b - a).abs() <= b.abs() * *last_unit * *Decimal::parse("0.5"));
 }
 
 }  // namespace
