@@ -713,13 +713,15 @@ void Server::Impl::close_all() {
 }
 
 void Server::Impl::session_ended(const Session* session, const std::string& counted_peer, bool reserved) {
-  if (reserved) reserved_active.fetch_sub(1);
-  active.fetch_sub(1);
   std::unique_lock lock(mutex);
   sessions.erase(session);
   if (!counted_peer.empty()) {
     if (auto it = per_client.find(counted_peer); it != per_client.end() && --it->second == 0) per_client.erase(it);
   }
+  // The client's slot is free before the connection stops counting as active: whoever sees
+  // the active count drop can open a new connection without meeting a stale per-client count.
+  if (reserved) reserved_active.fetch_sub(1);
+  active.fetch_sub(1);
   maybe_fire_drained(lock);
 }
 
