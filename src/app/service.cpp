@@ -122,6 +122,7 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
   auto router = std::make_shared<http::Router>();
   auto auth = std::make_shared<const http::ApiKeyAuth>(config.api_keys, open_reads);
   add_operational_routes(*router, server);
+  add_dashboard_routes(*router);
   // Under /v1/ the API key is checked before routing, so that without a key 404 and 405 say
   // nothing about which routes exist.
   router->guard("/v1/", [auth](const http::Request& request) {
@@ -138,6 +139,7 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
     if (auto alive = weak.lock()) alive->invalidate_balances(gateway_id);
   };
   auto writes = writes::make_write_service(stack.gateways, io.get_executor(), std::move(write_options));
+  add_session_route(*router, auth);
   api::add_api_routes(*router, views,
                       records::make_records_service(stack.gateways, io.get_executor(), record_options), writes);
   // Everything under /v1/ needs an API key: reads once any key is configured, writes always.

@@ -69,6 +69,20 @@ std::optional<Response> ApiKeyAuth::check(const Request& request, Scope scope) c
   return std::nullopt;
 }
 
+std::variant<SessionInfo, Response> ApiKeyAuth::session(const Request& request) const {
+  SessionInfo info;
+  info.keys_required = !keys_.empty() && !open_reads_;
+  if (const auto key = presented_key(request)) {
+    const config::ApiKey* found = match(*key);
+    if (found == nullptr) return unauthorized("the API key is not valid");
+    info.key = found->name;
+  }
+  info.read = !check(request, Scope::read).has_value();
+  info.write = !check(request, Scope::write).has_value();
+  if (!info.read) return *check(request, Scope::read);
+  return info;
+}
+
 namespace {
 // A named coroutine: everything it needs is a parameter, so nothing dangles across co_await.
 boost::asio::awaitable<Response> guarded(std::shared_ptr<const ApiKeyAuth> auth, Scope scope,

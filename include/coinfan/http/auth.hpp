@@ -4,6 +4,8 @@
 // configured; writes always need scope `write`.
 
 #include <optional>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "coinfan/config/config.hpp"
@@ -12,6 +14,14 @@
 namespace coinfan::http {
 
 enum class Scope { read, write };
+
+// What a caller may do with what it presents (GET /v1/session).
+struct SessionInfo {
+  std::optional<std::string> key;   // the configured name of the presented key
+  bool read = false;                // reads would be let through
+  bool write = false;               // writes would be let through
+  bool keys_required = false;       // reads need a key
+};
 
 class ApiKeyAuth {
  public:
@@ -22,6 +32,9 @@ class ApiKeyAuth {
   std::optional<Response> check(const Request& request, Scope scope) const;
   // The configured name of the key the request presents, when it is a valid one.
   std::optional<std::string> key_name(const Request& request) const;
+  // The caller's session; a presented key that matches none is a 401 even where reads are
+  // open (a caller that sends a key wants to know it works).
+  std::variant<SessionInfo, Response> session(const Request& request) const;
   // The handler, behind check(). A write's handler sees the key's name in api_key_name.
   Handler protect(Scope scope, Handler handler) const;
 

@@ -378,6 +378,7 @@ std::vector<Operation> operations(const std::string& gw, const std::string& tran
       {"GET", "/v1/prices", {}},
       {"GET", "/v1/coins", {}},
       {"GET", "/v1/gateways", {}},
+      {"GET", "/v1/session", {}},
       {"GET", "/v1/records", {}},
       {"GET", base + "/transfers/" + transfer_id, {}},
       {"GET", base + "/transfers", {}},
@@ -460,6 +461,9 @@ void run_main(Bench& bench, Recorder& recorder) {
   c.expect(200, "coins", "GET", "/v1/coins", reader_key);
   c.expect(200, "coins of one asset", "GET", "/v1/coins?asset=USDT", reader_key);
   c.expect(200, "gateways", "GET", "/v1/gateways", reader_key);
+  c.expect(200, "session of a read key", "GET", "/v1/session", reader_key);
+  c.expect(200, "session of a read and write key", "GET", "/v1/session", payouts_key);
+  c.expect(400, "session with a parameter", "GET", "/v1/session?x=1", reader_key);
   // HEAD wherever GET is (the document says so once, for every GET operation).
   for (const auto* target : {"/healthz", "/openapi.yaml", "/v1/balances", "/v1/gateways"}) {
     RawConnection connection(c.port());

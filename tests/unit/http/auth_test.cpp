@@ -52,5 +52,41 @@ TEST(ApiKeyAuth, MissingScopeIsForbidden) {
   EXPECT_FALSE(auth.check(with_header("X-Api-Key", "w"), Scope::write));
 }
 
+TEST(ApiKeyAuth, SessionNamesTheKeyAndItsEffectiveScopes) {
+  ApiKeyAuth auth({key("dash", "r", {"read"}), key("payouts", "w", {"read", "write"})});
+  auto reader = auth.session(with_header("X-Api-Key", "r"));
+  ASSERT_TRUE(std::holds_alternative<SessionInfo>(reader));
+  EXPECT_EQ(std::get<SessionInfo>(reader).key, "dash");
+  EXPECT_TRUE(std::get<SessionInfo>(reader).read);
+  EXPECT_FALSE(std::get<SessionInfo>(reader).write);
+  EXPECT_TRUE(std::get<SessionInfo>(reader).keys_required);
+  auto payouts = auth.session(with_header("Authorization", "Bearer w"));
+  ASSERT_TRUE(std::holds_alternative<SessionInfo>(payouts));
+  EXPECT_TRUE(std::get<SessionInfo>(payouts).write);
+  // No key where reads need one, and a wrong key: 401.
+  auto none = auth.session(Request{});
+  ASSERT_TRUE(std::holds_alternative<Response>(none));
+  EXPECT_EQ(std::get<Response>(none).status, 401u);
+  auto wrong = auth.session(with_header("X-Api-Key", "nope"));
+  ASSERT_TRUE(std::holds_alternative<Response>(wrong));
+  EXPECT_EQ(std::get<Response>(wrong).status, 401u);
+}
+
+TEST(ApiKeyAuth, SessionWithOpenReadsStillRejectsAWrongKey) {
+  ApiKeyAuth auth({key("demo", "w", {"read", "write"})}, true);
+  auto anonymous = auth.session(Request{});
+  ASSERT_TRUE(std::holds_alternative<SessionInfo>(anonymous));
+  EXPECT_FALSE(std::get<SessionInfo>(anonymous).key);
+  EXPECT_TRUE(std::get<SessionInfo>(anonymous).read);
+  EXPECT_FALSE(std::get<SessionInfo>(anonymous).write);
+  EXPECT_FALSE(std::get<SessionInfo>(anonymous).keys_required);
+  auto writer = auth.session(with_header("X-Api-Key", "w"));
+  ASSERT_TRUE(std::holds_alternative<SessionInfo>(writer));
+  EXPECT_TRUE(std::get<SessionInfo>(writer).write);
+  auto wrong = auth.session(with_header("X-Api-Key", "nope"));
+  ASSERT_TRUE(std::holds_alternative<Response>(wrong));
+  EXPECT_EQ(std::get<Response>(wrong).status, 401u);
+}
+
 }  // namespace
 }  // namespace coinfan::http
