@@ -103,8 +103,10 @@ function watch(page) {
   return w;
 }
 
-async function newPage(browser, { bypassCSP = false, viewport = { width: 1280, height: 800 } } = {}) {
+// `key`: put in the page's sessionStorage before it loads, as the key form would have.
+async function newPage(browser, { bypassCSP = false, viewport = { width: 1280, height: 800 }, key } = {}) {
   const context = await browser.newContext({ viewport, bypassCSP });
+  if (key) await keyPrep(key)(context);
   await context.addInitScript(() => {
     window.__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => {
@@ -173,13 +175,8 @@ async function gatewayState(page, id) {
 // ---------- scenarios ----------
 
 async function scenarioRender(browser, args) {
-  const { page, w, context } = await newPage(browser);
-  if (args.key) {
-    await page.goto(args.url + '/');
-    await enterKey(page, args.key);
-  } else {
-    await page.goto(args.url + '/');
-  }
+  const { page, w, context } = await newPage(browser, { key: args.key });
+  await page.goto(args.url + '/');
   await waitBalances(page);
   // Cards: every named gateway ok (a stale cached view turns ok at the next automatic load).
   const want = args.gateways;
@@ -260,13 +257,8 @@ async function scenarioRender(browser, args) {
   await context.close();
 
   // Accessibility, in a context that lets axe-core be injected.
-  const a = await newPage(browser, { bypassCSP: true });
-  if (args.key) {
-    await a.page.goto(args.url + '/');
-    await enterKey(a.page, args.key);
-  } else {
-    await a.page.goto(args.url + '/');
-  }
+  const a = await newPage(browser, { bypassCSP: true, key: args.key });
+  await a.page.goto(args.url + '/');
   await waitBalances(a.page);
   await a.page.waitForTimeout(500);
   await a.page.addScriptTag({ content: readFileSync(AXE_PATH, 'utf8') });
@@ -284,23 +276,26 @@ async function scenarioRender(browser, args) {
 
 // For the phone screenshot of a keyed service: put the key in the new context's sessionStorage.
 function keyPrep(key) {
-  const prep = async (p) => {
-    await p.addInitScript((k) => { try { sessionStorage.setItem('coinfan.apiKey', k); } catch { /* opaque origin */ } }, key);
+  const prep = async (target) => {
+    await target.addInitScript((k) => { try { sessionStorage.setItem('coinfan.apiKey', k); } catch { /* opaque origin */ } }, key);
   };
   return prep;
 }
 
 async function scenarioFailure(browser, args) {
   if (!args.failing) { fail('--failing is required'); return; }
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(browser, { key: args.key });
   await page.goto(args.url + '/');
-  if (args.key) await enterKey(page, args.key);
   await page.waitForSelector(`[data-testid=gateway][data-gateway="${args.failing}"]`, { timeout: 15000 }).catch(() => {});
+  // A view served stale turns fresh at the page's next automatic load.
+  const others = args.gateways.filter((g) => g !== args.failing);
   try {
-    await page.waitForFunction((id) => {
-      const c = [...document.querySelectorAll('[data-testid=gateway]')].find((x) => x.getAttribute('data-gateway') === id);
-      return c && c.getAttribute('data-status') === 'error';
-    }, args.failing, { timeout: 20000 });
+    await page.waitForFunction(([id, rest]) => {
+      const card = (g) => [...document.querySelectorAll('[data-testid=gateway]')].find((x) => x.getAttribute('data-gateway') === g);
+      const c = card(id);
+      return c && c.getAttribute('data-status') === 'error' &&
+        rest.every((g) => card(g) && card(g).getAttribute('data-status') === 'ok');
+    }, [args.failing, others], { timeout: 20000 });
   } catch { /* reported below */ }
   const s = await gatewayState(page, args.failing);
   if (check(s, `no gateway card for the failing ${args.failing}`)) {
@@ -308,7 +303,7 @@ async function scenarioFailure(browser, args) {
     check(s.badgeVisible && !!s.badge, `failing gateway ${args.failing} has no visible badge`);
     check(!!s.error && s.errorVisible, `failing gateway ${args.failing} shows no gateway-error`);
   }
-  for (const id of args.gateways.filter((g) => g !== args.failing)) {
+  for (const id of others) {
     const o = await gatewayState(page, id);
     if (!check(o, `no gateway card for ${id}`)) continue;
     check(o.status === 'ok', `gateway ${id} has data-status=${o.status}, not ok`);
@@ -319,9 +314,8 @@ async function scenarioFailure(browser, args) {
 }
 
 async function scenarioRecords(browser, args) {
-  const { page, w, context } = await newPage(browser);
+  const { page, w, context } = await newPage(browser, { key: args.key });
   await page.goto(args.url + '/');
-  if (args.key) await enterKey(page, args.key);
   await page.waitForSelector('table[data-testid=records] tbody tr[data-record-key]', { timeout: 15000 }).catch(() => {});
   await page.waitForFunction(() => !document.querySelector('[data-testid=records-apply]').disabled, null, { timeout: 15000 });
   const limit = Number(await page.getAttribute('table[data-testid=records]', 'data-limit'));
