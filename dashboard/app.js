@@ -8,6 +8,7 @@ const MIN_AUTO_MS = 5000;          // never load automatically more often than t
 const HIDDEN_MIN_MS = 60000;       // a hidden tab waits at least this long, doubling up to the max
 const HIDDEN_MAX_MS = 600000;
 const DEFAULT_FRESH_S = 30;        // when a response says nothing about its freshness
+const STALE_MIN_MS = 10000;        // a gateway's data is called stale past max(2 × max-age, this)
 
 // ---------- exact decimals ----------
 
@@ -208,8 +209,8 @@ function updateSessionLine() {
   let text;
   if (!s) text = state.key ? 'Using a key' : 'No key';
   else {
-    const who = s.key ? `key “${s.key}”` : state.key ? 'a key' : 'no key';
-    text = `Signed in with ${who} · scopes: ${(s.scopes || []).join(', ') || 'none'}`;
+    const who = s.key ? `Using key “${s.key}”` : state.key ? 'Using a key' : 'Reading without a key';
+    text = `${who} · scopes: ${(s.scopes || []).join(', ') || 'none'}`;
     if (s.keys_required && !state.key) text = 'A key is required to read';
   }
   $('session-line').textContent = text;
@@ -363,7 +364,15 @@ function renderTotal() {
   node.setAttribute('data-as-of', v && v.as_of ? String(v.as_of) : '');
   node.textContent = value ? readable(value) : '–';
   const notes = [];
-  if (v && v.complete === false) notes.push('Incomplete: at least one gateway failed (see Gateways).');
+  const troubled = mergedGateways().map((g) => ({ g, status: gatewayStatus(g) })).filter((x) => x.status !== 'ok');
+  const failed = troubled.filter((x) => x.status === 'error').map((x) => {
+    const e = (x.g.view && x.g.view.error) || (x.g.health && x.g.health.last_error);
+    return `${x.g.id} (${e && e.code ? e.code : 'error'})`;
+  });
+  const stale = troubled.filter((x) => x.status === 'stale').map((x) => x.g.id);
+  if (failed.length) notes.push(`Incomplete: ${failed.join(', ')} failed; see Gateways.`);
+  else if (v && v.complete === false) notes.push('Incomplete: at least one gateway failed; see Gateways.');
+  if (stale.length) notes.push(`Older data shown for ${stale.join(', ')}.`);
   if (v && Array.isArray(v.unpriced_assets) && v.unpriced_assets.length) {
     notes.push(`Not priced, so not in the total: ${v.unpriced_assets.join(', ')}.`);
   }
@@ -464,7 +473,8 @@ function gatewayStatus(item) {
   const v = item.view;
   if (!v) return item.health && item.health.health === 'unhealthy' ? 'error' : 'stale';
   if (v.status === 'error') return 'error';
-  if (v.cached && v.age_ms != null && Number(v.age_ms) > state.freshMs) return 'stale';
+  // Just past max-age is normal (served while revalidating); twice that is old data.
+  if (v.cached && v.age_ms != null && Number(v.age_ms) > Math.max(2 * state.freshMs, STALE_MIN_MS)) return 'stale';
   if (v.age_ms == null) return 'stale';
   return 'ok';
 }

@@ -99,7 +99,7 @@ function watch(page) {
     if (/Content Security Policy/i.test(text)) w.csp.push(text);
   });
   page.on('pageerror', (err) => w.pageErrors.push(String(err && err.message ? err.message : err)));
-  page.on('request', (req) => w.requests.push({ method: req.method(), url: req.url() }));
+  page.on('request', (req) => w.requests.push({ method: req.method(), url: req.url(), at: Date.now() }));
   return w;
 }
 
@@ -245,6 +245,12 @@ async function scenarioRender(browser, args) {
   await page.click('button[data-sort=asset]');
   await page.check('input[type=checkbox][data-testid=hide-zero]');
   await page.uncheck('input[type=checkbox][data-testid=hide-zero]');
+  // Automatic loads (without max_age_ms) at least 5 s apart.
+  const auto = w.requests.filter((r) => r.method === 'GET' && /\/v1\/balances(\?|$)/.test(r.url) && !r.url.includes('max_age_ms'));
+  for (let i = 1; i < auto.length; i++) {
+    check(auto[i].at - auto[i - 1].at >= 4500, // the page waits 5 s; request events arrive a little late
+      `two automatic balance loads ${auto[i].at - auto[i - 1].at} ms apart`);
+  }
   const ticking = await page.textContent('[data-testid=updated]');
   check(/updated \d+ s ago/.test(ticking || ''), `updated reads ${JSON.stringify(ticking)}`);
 
