@@ -80,6 +80,22 @@ async function walkRecords(args, key, query, limit) {
   throw new Error('GET /v1/records did not end within 1000 pages');
 }
 
+// Exact comparison of decimal strings ('' and null sort lowest).
+function decCompare(a, b) {
+  const parse = (x) => {
+    const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(x || '');
+    return m ? { neg: m[1] === '-', int: m[2], frac: m[3] || '' } : null;
+  };
+  const pa = parse(a);
+  const pb = parse(b);
+  if (!pa || !pb) return (pa ? 1 : 0) - (pb ? 1 : 0);
+  const scale = Math.max(pa.frac.length, pb.frac.length);
+  const big = (p) => (p.neg ? -1n : 1n) * BigInt(p.int + p.frac.padEnd(scale, '0'));
+  const x = big(pa);
+  const y = big(pb);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 // ---------- the browser ----------
 
 async function launch() {
@@ -239,12 +255,26 @@ async function scenarioRender(browser, args) {
     check(n >= 1, `chart ${id} ${n < 0 ? 'missing' : 'has no shape'}`);
   }
 
-  // Sorting and the zero toggle work without errors.
-  await page.click('button[data-sort=usd_value]');
-  await page.click('button[data-sort=total]');
+  // Sorting (exact order) and the zero toggle.
+  const column = (f) => page.$$eval(`table[data-testid=assets] tr[data-asset] [data-field=${f}]`, (cells) => cells.map((c) => c.getAttribute('data-value')));
+  for (const f of ['usd_value', 'total']) {
+    await page.click(`button[data-sort=${f}]`);
+    const first = await column(f);
+    await page.click(`button[data-sort=${f}]`);
+    const second = await column(f);
+    const ordered = (list, dir) => list.every((v, i) => i === 0 || decCompare(list[i - 1], v) * dir >= 0);
+    const a = ordered(first, 1) || ordered(first, -1);
+    check(a, `sorting by ${f} does not order the rows: ${first.join(' ')}`);
+    check(JSON.stringify(second) === JSON.stringify([...first].reverse()) || ordered(second, ordered(first, 1) ? -1 : 1),
+      `sorting by ${f} twice does not reverse the order`);
+  }
   await page.click('button[data-sort=asset]');
+  const rowsAll = await page.locator('table[data-testid=assets] tr[data-asset]').count();
   await page.check('input[type=checkbox][data-testid=hide-zero]');
+  const totalsShown = await column('total');
+  check(totalsShown.every((v) => !/^0(\.0+)?$/.test(v)), 'hide zero balances still shows a zero total');
   await page.uncheck('input[type=checkbox][data-testid=hide-zero]');
+  check((await page.locator('table[data-testid=assets] tr[data-asset]').count()) === rowsAll, 'unchecking hide zero does not bring the rows back');
   // Automatic loads (without max_age_ms) at least 5 s apart.
   const auto = w.requests.filter((r) => r.method === 'GET' && /\/v1\/balances(\?|$)/.test(r.url) && !r.url.includes('max_age_ms'));
   for (let i = 1; i < auto.length; i++) {
@@ -488,6 +518,30 @@ async function scenarioTransfer(browser, args) {
       check(rec.body.order_id === body.order_id && rec.body.amount === '0.5', `the fetched record does not match: ${JSON.stringify(rec.body)}`);
     }
   }
+  // The page's honesty about answers it cannot be sure of, with answers faked in the browser
+  // (nothing reaches the service): a lost connection and a 504 are "unknown", a 422 "failed".
+  const fakes = [
+    ['network failure', (route) => route.abort('connectionreset'), 'unknown'],
+    ['504', (route) => route.fulfill({ status: 504, contentType: 'application/problem+json', body: JSON.stringify({ type: 'urn:coinfan:problem:timeout', title: 'Gateway Timeout', status: 504, detail: 'the request took too long', code: 'timeout' }) }), 'unknown'],
+    ['502 outcome_unknown', (route) => route.fulfill({ status: 502, contentType: 'application/problem+json', body: JSON.stringify({ type: 'urn:coinfan:problem:outcome_unknown', title: 'Bad Gateway', status: 502, detail: 'the provider cannot be asked', code: 'outcome_unknown', gateway: gw.id, executed: null }) }), 'unknown'],
+    ['422', (route) => route.fulfill({ status: 422, contentType: 'application/problem+json', body: JSON.stringify({ type: 'urn:coinfan:problem:validation_failed', title: 'Unprocessable Content', status: 422, detail: 'invalid transfer', code: 'validation_failed', executed: false, errors: [{ field: 'amount', reason: 'too many fractional digits' }] }) }), 'failed'],
+  ];
+  for (const [name, handler, want] of fakes) {
+    await page.route('**/v1/gateways/*/transfers', handler);
+    await page.fill('[data-testid=transfer-amount]', '0.25');
+    await page.click('button[data-testid=transfer-review]');
+    await page.waitForSelector('button[data-testid=transfer-confirm]', { state: 'visible', timeout: 5000 });
+    await page.click('button[data-testid=transfer-confirm]');
+    const got = await page.waitForFunction(() => {
+      const o = document.querySelector('[data-testid=transfer-outcome]');
+      const k = o && o.getAttribute('data-outcome');
+      return ['created', 'failed', 'unknown'].includes(k) ? { k, text: o.textContent } : null;
+    }, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => null);
+    check(got && got.k === want, `a faked ${name} answer shows outcome ${got && got.k}, not ${want}`);
+    if (got && want === 'unknown') check(/order id/i.test(got.text), `the ${name} outcome does not point to the order id`);
+    await page.unroute('**/v1/gateways/*/transfers');
+  }
+
   check(!w.pageErrors.length, `page errors: ${w.pageErrors.join(' | ')}`);
   await screenshots(browser, args, 'transfer', page, keyPrep(key));
   await context.close();
