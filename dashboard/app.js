@@ -367,10 +367,10 @@ function renderTotal() {
   const troubled = mergedGateways().map((g) => ({ g, status: gatewayStatus(g) })).filter((x) => x.status !== 'ok');
   const failed = troubled.filter((x) => x.status === 'error').map((x) => {
     const e = (x.g.view && x.g.view.error) || (x.g.health && x.g.health.last_error);
-    return `${x.g.id} (${e && e.code ? e.code : 'error'})`;
+    return `${x.g.id} failed (${e && e.code ? e.code : 'error'})`;
   });
   const stale = troubled.filter((x) => x.status === 'stale').map((x) => x.g.id);
-  if (failed.length) notes.push(`Incomplete: ${failed.join(', ')} failed; see Gateways.`);
+  if (failed.length) notes.push(`Incomplete: ${failed.join(', ')}; see Gateways.`);
   else if (v && v.complete === false) notes.push('Incomplete: at least one gateway failed; see Gateways.');
   if (stale.length) notes.push(`Older data shown for ${stale.join(', ')}.`);
   if (v && Array.isArray(v.unpriced_assets) && v.unpriced_assets.length) {

@@ -144,7 +144,6 @@ async function screenshots(browser, args, scenario, page, prepare) {
     if (prepare) await prepare(p);
     await p.goto(args.url + '/', { waitUntil: 'load' });
     await p.waitForSelector('[data-testid=gateway]', { timeout: 15000 }).catch(() => {});
-    if (prepare && prepare.after) await prepare.after(p);
     await p.waitForTimeout(300);
     await p.screenshot({ path: join(args.out, `${scenario}-phone.png`), fullPage: true });
     // Only tables may scroll sideways at phone width, inside their own box.
