@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages coinfan builds and tests with (clang-16 and libFuzzer for the
 # `fuzz` preset, scripts/fuzz.sh; nginx for the tests that run it in front of coinfan; podman,
 # runc and debootstrap for docker/image-test.sh, which builds and runs the image without a
-# Docker daemon or a registry; prometheus for the promtool that checks /metrics in a test).
+# Docker daemon or a registry; prometheus for the promtool that checks /metrics in a test;
+# chromium and a font for the dashboard's browser tests, which playwright-core drives).
 # Idempotent: installs only what is missing, and refreshes the package index first whenever
 # something is.
 set -euo pipefail
@@ -17,6 +18,7 @@ packages=(
   nginx
   podman runc debootstrap uidmap slirp4netns fuse-overlayfs
   prometheus
+  chromium fonts-dejavu-core
 )
 
 missing=()
