@@ -263,11 +263,13 @@ async function loadViews({ fresh = false } = {}) {
   let maxAgeS = null;
   try {
     const q = fresh ? '?max_age_ms=0' : '';
-    const [b, g, p] = await Promise.all([
+    const [b, g] = await Promise.all([
       api('/v1/balances' + q),
       api('/v1/gateways').catch(() => null),
-      api('/v1/prices' + q).catch(() => null),
     ]);
+    // The price book (for outlier notes) after the balances: it shares their gateway calls,
+    // so it is served from what they just fetched.
+    const p = b.ok ? await api('/v1/prices').catch(() => null) : null;
     if (b.status === 401 || b.status === 403) return;
     state.health = g && g.ok ? g.data : state.health;
     state.prices = p && p.ok ? p.data : null;
