@@ -44,6 +44,7 @@ function parseArgs(argv) {
 }
 
 const failures = [];
+let lastPage = null;  // for a screenshot when a scenario stops on an exception
 function fail(what) {
   failures.push(what);
   console.log(`FAIL: ${what}`);
@@ -136,6 +137,7 @@ function watch(page) {
 // `key`: put in the page's sessionStorage before it loads, as the key form would have.
 async function newPage(browser, { bypassCSP = false, viewport = { width: 1280, height: 800 }, key } = {}) {
   const context = await browser.newContext({ viewport, bypassCSP });
+  context.setDefaultTimeout(15000);
   if (key) await keyPrep(key)(context);
   await context.addInitScript(() => {
     window.__cspViolations = [];
@@ -144,6 +146,7 @@ async function newPage(browser, { bypassCSP = false, viewport = { width: 1280, h
     });
   });
   const page = await context.newPage();
+  lastPage = page;
   const w = watch(page);
   return { context, page, w };
 }
@@ -612,6 +615,10 @@ async function main() {
     await run(browser, args);
   } catch (e) {
     fail(`${args.scenario}: ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' ') : e}`);
+    if (lastPage && !lastPage.isClosed()) {
+      await lastPage.screenshot({ path: join(args.out, `${args.scenario}-desktop.png`) }).catch(() => {});
+      await lastPage.screenshot({ path: join(args.out, `${args.scenario}-phone.png`), fullPage: true }).catch(() => {});
+    }
   } finally {
     clearTimeout(timer);
     if (browser) await browser.close().catch(() => {});
