@@ -373,6 +373,9 @@ std::vector<Operation> operations(const std::string& gw, const std::string& tran
       {"GET", "/healthz", {}},
       {"GET", "/readyz", {}},
       {"GET", "/openapi.yaml", {}},
+      {"GET", "/", {}},
+      {"GET", "/dashboard/app.js", {}},
+      {"GET", "/dashboard/style.css", {}},
       {"GET", "/metrics", {}},
       {"GET", "/v1/balances", {}},
       {"GET", "/v1/prices", {}},
@@ -453,6 +456,9 @@ void run_main(Bench& bench, Recorder& recorder) {
   c.expect(200, "liveness", "GET", "/healthz", "");
   c.expect(200, "readiness", "GET", "/readyz", "");
   c.expect(200, "the document", "GET", "/openapi.yaml", "");
+  c.expect(200, "the dashboard", "GET", "/", "");
+  c.expect(200, "the dashboard's script", "GET", "/dashboard/app.js", "");
+  c.expect(200, "the dashboard's style sheet", "GET", "/dashboard/style.css", "");
   c.expect(200, "metrics", "GET", "/metrics", "");
   c.expect(200, "balances", "GET", "/v1/balances", reader_key);
   c.expect(200, "balances again (cached, Age)", "GET", "/v1/balances", reader_key);
