@@ -30,6 +30,7 @@ COPY cmake cmake
 COPY include include
 COPY src src
 COPY openapi openapi
+COPY dashboard dashboard
 COPY packaging packaging
 COPY docker/config.example.json docker/config.example.md docker/
 ARG BUILD_JOBS=2

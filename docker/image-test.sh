@@ -8,7 +8,7 @@
 #  4. two containers `--demo` on free ports (host network), each healthy by its own
 #     HEALTHCHECK (`podman healthcheck run`);
 #  5. Debian's nginx on the host with docker/nginx.conf (ports and paths adapted) in front;
-#     /v1/balances through it;
+#     /v1/balances and the dashboard through it;
 #  6. `podman stop` of one container (STOPSIGNAL, the drain in its log, exit code 0) while
 #     nginx keeps answering 200 from the other, then the other.
 # Root (rootful podman, debootstrap): re-runs itself with sudo otherwise.
@@ -103,6 +103,11 @@ grep -q '"complete":true' "$work/body" || fail "balances not complete: $(head -c
 grep -q "upstream=127.0.0.1:${ports[0]}" "$work/access.log" && grep -q "upstream=127.0.0.1:${ports[1]}" "$work/access.log" ||
   fail "nginx did not use both containers: $(cat "$work/access.log")"
 step "/v1/balances through nginx: 200 from both containers"
+code=$(get /)
+[ "$code" = 200 ] && grep -q 'dashboard/app.js' "$work/body" || fail "the dashboard through nginx: $code"
+code=$(get /dashboard/app.js)
+[ "$code" = 200 ] || fail "the dashboard's script through nginx: $code"
+step "the dashboard through nginx: the page and its script"
 
 for i in 0 1; do
   name="${containers[$i]}"
