@@ -2,8 +2,11 @@
 // money-moving calls. Every call is a signed POST; a write is sent once and its failure
 // returned as it is: learning the outcome of a lost answer is writes::WriteService's job.
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 #include <algorithm>
 #include <charconv>
+#include <mutex>
 #include <optional>
 
 #include "gateways/ccpayment_v2/config.hpp"
@@ -16,6 +19,7 @@ namespace coinfan::gateways {
 namespace {
 
 namespace v2 = ccpayment_v2;
+using namespace boost::asio::experimental::awaitable_operators;
 
 constexpr std::string_view not_found_code = "11003";
 
@@ -45,37 +49,60 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
 
   bool has_prices() const override { return true; }
 
-  // The merchant's balances, then getCoinUSDTPrice for the coins they list (at most
-  // max_ids_per_call per call): one price book source per held coin. A failed price call
-  // leaves the balances good and says so in price_error.
+  // The merchant's balances and getCoinUSDTPrice for the coins they list (at most
+  // max_ids_per_call per call): one price book source per held coin. The coins the previous
+  // answer listed are priced while the balances are fetched (one round trip, not two); coins
+  // it did not list are priced after. A failed price call leaves the balances good and says
+  // so in price_error.
   boost::asio::awaitable<Result<BalanceSnapshot>> balances() override {
-    auto balances = co_await call<std::vector<Balance>>(
-        "balances", v2::build_get_app_coin_asset_list(credentials_, unix_seconds()),
-        [this](std::string_view body) { return v2::parse_app_coin_asset_list(id(), body); });
-    if (!balances) co_return std::move(balances).error();
-    BalanceSnapshot snapshot{std::move(*balances), {}, std::nullopt};
+    const std::vector<std::int64_t> known = known_coins();
+    std::optional<Result<std::vector<Balance>>> listed;
+    std::optional<Result<std::vector<Price>>> priced;
+    if (known.empty()) {
+      auto fetching = fetch_balances();
+      listed.emplace(co_await std::move(fetching));
+    } else {
+      auto both = fetch_balances() && fetch_prices(known);
+      auto [balances, prices] = co_await std::move(both);
+      listed.emplace(std::move(balances));
+      priced.emplace(std::move(prices));
+    }
+    if (!*listed) co_return std::move(*listed).error();
+    BalanceSnapshot snapshot{std::move(**listed), {}, std::nullopt};
     v2::CoinSymbols symbols;
-    std::vector<std::int64_t> ids;
+    std::vector<std::int64_t> held;
     for (const auto& balance : snapshot.balances) {
       std::int64_t coin_id = 0;
       const auto& raw = balance.raw_asset;
       if (std::from_chars(raw.data(), raw.data() + raw.size(), coin_id).ec != std::errc{}) continue;
-      if (symbols.emplace(raw, balance.asset).second) ids.push_back(coin_id);
+      if (symbols.emplace(raw, balance.asset).second) held.push_back(coin_id);
     }
-    for (std::size_t from = 0; from < ids.size(); from += v2::max_ids_per_call) {
-      const std::vector<std::int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(from),
-                                            ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), from + v2::max_ids_per_call)));
-      auto prices = co_await call<std::vector<Price>>(
-          "prices", v2::build_get_coin_usdt_price(credentials_, unix_seconds(), chunk),
-          [this, &symbols](std::string_view body) { return v2::parse_coin_usdt_prices(id(), body, symbols); });
-      if (!prices) {
-        snapshot.price_error = std::move(prices).error();
-        snapshot.prices.clear();
-        break;
+    remember_coins(held);
+    std::vector<std::int64_t> unpriced;
+    for (const auto coin_id : held) {
+      if (std::find(known.begin(), known.end(), coin_id) == known.end()) unpriced.push_back(coin_id);
+    }
+    if (!priced || *priced) {
+      auto pricing = fetch_prices(unpriced);
+      auto more = co_await std::move(pricing);
+      if (!priced) {
+        priced.emplace(std::move(more));
+      } else if (!more) {
+        priced.emplace(std::move(more).error());
+      } else {
+        for (auto& price : *more) (*priced)->push_back(std::move(price));
       }
-      for (auto& price : *prices) {
-        if (!price.asset.empty()) snapshot.prices.push_back(std::move(price));
-      }
+    }
+    if (!*priced) {
+      snapshot.price_error = std::move(*priced).error();
+      co_return snapshot;
+    }
+    // Named by this answer's own list: a coin no longer held is not a source.
+    for (auto& price : **priced) {
+      const auto symbol = symbols.find(price.raw_id);
+      if (symbol == symbols.end()) continue;
+      price.asset = symbol->second;
+      snapshot.prices.push_back(std::move(price));
     }
     co_return snapshot;
   }
@@ -199,7 +226,42 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
   }
 
  private:
+  boost::asio::awaitable<Result<std::vector<Balance>>> fetch_balances() {
+    co_return co_await call<std::vector<Balance>>(
+        "balances", v2::build_get_app_coin_asset_list(credentials_, unix_seconds()),
+        [this](std::string_view body) { return v2::parse_app_coin_asset_list(id(), body); });
+  }
+
+  // The USDT price of each coin id, `max_ids_per_call` at a time; assets left empty (the
+  // caller names them). No call for no ids.
+  boost::asio::awaitable<Result<std::vector<Price>>> fetch_prices(std::vector<std::int64_t> ids) {
+    std::vector<Price> out;
+    static const v2::CoinSymbols unnamed;
+    for (std::size_t from = 0; from < ids.size(); from += v2::max_ids_per_call) {
+      const auto last = std::min(ids.size(), from + v2::max_ids_per_call);
+      const std::vector<std::int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                            ids.begin() + static_cast<std::ptrdiff_t>(last));
+      auto prices = co_await call<std::vector<Price>>(
+          "prices", v2::build_get_coin_usdt_price(credentials_, unix_seconds(), chunk),
+          [this](std::string_view body) { return v2::parse_coin_usdt_prices(id(), body, unnamed); });
+      if (!prices) co_return std::move(prices).error();
+      for (auto& price : *prices) out.push_back(std::move(price));
+    }
+    co_return out;
+  }
+
+  std::vector<std::int64_t> known_coins() const {
+    std::lock_guard lock(mutex_);
+    return known_coins_;
+  }
+  void remember_coins(std::vector<std::int64_t> coins) {
+    std::lock_guard lock(mutex_);
+    known_coins_ = std::move(coins);
+  }
+
   v2::Credentials credentials_;
+  mutable std::mutex mutex_;
+  std::vector<std::int64_t> known_coins_;  // the coins the last balance answer listed
 };
 
 }  // namespace

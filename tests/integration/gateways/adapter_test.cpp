@@ -35,9 +35,10 @@ class AdapterRig {
  public:
   explicit AdapterRig(GatewayType type, std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
                       unsigned retries = 1)
-      : work_(asio::make_work_guard(io_)),
-        provider_(sim::make_demo_provider(type, std::chrono::system_clock::now())),
-        simulator_(sim::Simulator::start(io_, provider_)) {
+      : AdapterRig(sim::make_demo_provider(type, std::chrono::system_clock::now()), type, timeout, retries) {}
+  AdapterRig(std::shared_ptr<sim::Provider> provider, GatewayType type,
+             std::chrono::milliseconds timeout = std::chrono::milliseconds(2000), unsigned retries = 1)
+      : work_(asio::make_work_guard(io_)), provider_(std::move(provider)), simulator_(sim::Simulator::start(io_, provider_)) {
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
     config_ = simulator_->gateway_config("gw-" + std::string(config::to_string(type)));
     config_.timeout = timeout;
@@ -188,6 +189,45 @@ TEST(CcpaymentV2Adapter, BalancesBringAUsdtPriceForEveryHeldCoinInOneCall) {
   EXPECT_EQ(rig.simulator().requests(), 2u);  // no coin list: the balances name the coins
 }
 
+TEST(CcpaymentV2Adapter, TheCoinsListedBeforeArePricedWhileTheBalancesAreFetched) {
+  AdapterRig rig(gateways::ccpayment_v2::type);
+  constexpr auto delay = std::chrono::milliseconds(400);
+  rig.simulator().inject(Fault::latency_of(delay).on("/ccpayment/v2/getAppCoinAssetList"));
+  rig.simulator().inject(Fault::latency_of(delay).on("/ccpayment/v2/getCoinUSDTPrice"));
+  // The first call knows no coins: balances, then their prices, one after the other.
+  auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(rig.balances().ok());
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 2 * delay);
+  // The second prices the coins the first listed at the same time as it fetches the balances.
+  started = std::chrono::steady_clock::now();
+  auto snapshot = rig.balances();
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(snapshot.ok()) << snapshot.error().detail;
+  EXPECT_LT(took, 2 * delay - std::chrono::milliseconds(150));
+  EXPECT_FALSE(snapshot->prices.empty());
+  for (const auto& price : snapshot->prices) EXPECT_FALSE(price.asset.empty()) << price.raw_id;
+  EXPECT_EQ(rig.simulator().requests("/ccpayment/v2/getCoinUSDTPrice"), 2u);
+}
+
+TEST(CcpaymentV2Adapter, ACoinNewInTheListIsPricedAfterTheBalances) {
+  auto account = sim::demo_ccpayment_v2_account();
+  std::erase_if(account.balances, [&](const sim::CcpaymentV2Balance& b) { return b.user_id == account.app_id && b.coin_id == 1390; });
+  auto provider = std::make_shared<sim::CcpaymentV2Provider>(account);
+  AdapterRig rig(provider, gateways::ccpayment_v2::type);
+  auto first = rig.balances();
+  ASSERT_TRUE(first.ok()) << first.error().detail;
+  for (const auto& price : first->prices) EXPECT_NE(price.asset, "XRP");
+  provider->set_available(provider->app_id(), 1390, Decimal::parse("5").value());
+  auto second = rig.balances();
+  ASSERT_TRUE(second.ok()) << second.error().detail;
+  bool xrp = false;
+  for (const auto& price : second->prices) xrp = xrp || (price.asset == "XRP" && price.usd.to_string() == "0.5231");
+  EXPECT_TRUE(xrp);
+  // One price call with the first balances, then on the second: the known coins alongside,
+  // XRP after.
+  EXPECT_EQ(rig.simulator().requests("/ccpayment/v2/getCoinUSDTPrice"), 3u);
+}
+
 TEST(CcpaymentV2Adapter, AFailedPriceCallLeavesTheBalancesGood) {
   AdapterRig rig(gateways::ccpayment_v2::type, std::chrono::milliseconds(2000), 0);
   rig.simulator().inject(sim::Fault::http_status_of(503).on("/ccpayment/v2/getCoinUSDTPrice"));
@@ -197,6 +237,13 @@ TEST(CcpaymentV2Adapter, AFailedPriceCallLeavesTheBalancesGood) {
   EXPECT_TRUE(snapshot->prices.empty());
   ASSERT_TRUE(snapshot->price_error.has_value());
   EXPECT_EQ(snapshot->price_error->code, ErrorCode::http_status);
+  // Again when the known coins are priced alongside the balances.
+  auto again = rig.balances();
+  ASSERT_TRUE(again.ok()) << again.error().detail;
+  EXPECT_FALSE(again->balances.empty());
+  EXPECT_TRUE(again->prices.empty());
+  ASSERT_TRUE(again->price_error.has_value());
+  EXPECT_EQ(rig.simulator().requests("/ccpayment/v2/getCoinUSDTPrice"), 2u);
 }
 
 TEST(CcpaymentV2Adapter, TransferMovesBalancesAndReadsTheRecordBack) {
