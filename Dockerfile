@@ -23,7 +23,7 @@ RUN --mount=type=cache,target=/var/cache/apt \
     apt-get update && apt-get install -y --no-install-recommends \
       g++ make cmake ccache pkg-config \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-      libssl-dev libspdlog-dev libfmt-dev zlib1g-dev
+      libssl-dev libspdlog-dev libfmt-dev zlib1g-dev libhiredis-dev
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
 COPY cmake cmake

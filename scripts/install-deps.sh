@@ -3,7 +3,8 @@
 # `fuzz` preset, scripts/fuzz.sh; nginx for the tests that run it in front of coinfan; podman,
 # runc and debootstrap for docker/image-test.sh, which builds and runs the image without a
 # Docker daemon or a registry; prometheus for the promtool that checks /metrics in a test;
-# chromium and a font for the dashboard's browser tests, which playwright-core drives).
+# chromium and a font for the dashboard's browser tests, which playwright-core drives;
+# hiredis for the Redis client and redis-server for the tests that run it).
 # Idempotent: installs only what is missing, and refreshes the package index first whenever
 # something is.
 set -euo pipefail
@@ -13,6 +14,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libhiredis-dev redis-server
   clang-16 libfuzzer-16-dev libclang-rt-16-dev
   curl ca-certificates
   nginx

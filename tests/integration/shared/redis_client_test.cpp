@@ -1,0 +1,236 @@
+// The Redis client against Debian's real redis-server on a loopback port: commands, pipelines,
+// pooled connections, AUTH, deadlines when Redis stalls, and a restarted Redis picked up again.
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "coinfan/shared/redis.hpp"
+#include "support/logged_process.hpp"
+
+namespace coinfan::shared {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using testing::LoggedProcess;
+
+std::uint16_t free_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+// redis-server in the foreground, nothing persisted.
+class RedisServer {
+ public:
+  explicit RedisServer(std::uint16_t port, std::string password = {}) : port_(port), password_(std::move(password)) {
+    start();
+  }
+  void start() {
+    std::vector<std::string> args = {"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
+                                     "--appendonly", "no", "--daemonize", "no"};
+    if (!password_.empty()) {
+      args.push_back("--requirepass");
+      args.push_back(password_);
+    }
+    process_ = std::make_unique<LoggedProcess>(COINFAN_REDIS_SERVER, args);
+    ASSERT_TRUE(process_->wait_for_line("Ready to accept connections", 20s)) << process_->output();
+  }
+  void kill() {
+    process_->signal(SIGKILL);
+    process_->wait();
+  }
+  void pause() { process_->signal(SIGSTOP); }
+  void resume() { process_->signal(SIGCONT); }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  std::uint16_t port_;
+  std::string password_;
+  std::unique_ptr<LoggedProcess> process_;
+};
+
+class RedisClientTest : public ::testing::Test {
+ protected:
+  RedisClientTest() : work_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
+  ~RedisClientTest() override {
+    clients_.clear();
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+
+  std::shared_ptr<RedisClient> client(std::uint16_t port, std::chrono::milliseconds timeout = 1000ms,
+                                      std::optional<std::string> password = std::nullopt) {
+    RedisOptions options;
+    options.port = port;
+    options.timeout = timeout;
+    options.password = std::move(password);
+    clients_.push_back(RedisClient::create(io_.get_executor(), options));
+    return clients_.back();
+  }
+
+  Result<RedisValue> run(RedisClient& redis, std::vector<std::string> argv) {
+    return asio::co_spawn(io_, redis.command(std::move(argv)), asio::use_future).get();
+  }
+
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::thread thread_;
+  std::vector<std::shared_ptr<RedisClient>> clients_;
+};
+
+TEST_F(RedisClientTest, CommandsAndPipelinesShareOnePooledConnection) {
+  RedisServer server(free_port());
+  auto redis = client(server.port());
+  auto set = run(*redis, {"SET", "coinfan:k", "a value with spaces\r\nand CRLF"});
+  ASSERT_TRUE(set.ok()) << set.error().detail;
+  EXPECT_EQ(set->type, RedisValue::Type::status);
+  EXPECT_EQ(set->text, "OK");
+  auto get = run(*redis, {"GET", "coinfan:k"});
+  ASSERT_TRUE(get.ok());
+  EXPECT_EQ(get->type, RedisValue::Type::string);
+  EXPECT_EQ(get->text, "a value with spaces\r\nand CRLF");
+  auto missing = run(*redis, {"GET", "coinfan:none"});
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->type, RedisValue::Type::nil);
+
+  std::vector<std::vector<std::string>> increments(100, std::vector<std::string>{"INCR", "coinfan:n"});
+  auto replies = asio::co_spawn(io_, redis->pipeline(increments), asio::use_future).get();
+  ASSERT_TRUE(replies.ok()) << replies.error().detail;
+  ASSERT_EQ(replies->size(), 100u);
+  for (std::size_t i = 0; i < replies->size(); ++i) EXPECT_EQ((*replies)[i].integer, static_cast<std::int64_t>(i + 1));
+  auto list = run(*redis, {"MGET", "coinfan:n", "coinfan:none"});
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->type, RedisValue::Type::array);
+  ASSERT_EQ(list->elements.size(), 2u);
+  EXPECT_EQ(list->elements[0].text, "100");
+  EXPECT_EQ(list->elements[1].type, RedisValue::Type::nil);
+  EXPECT_EQ(redis->connections_opened(), 1u);
+}
+
+TEST_F(RedisClientTest, AnErrorReplyIsAValueAndTheConnectionStaysUsable) {
+  RedisServer server(free_port());
+  auto redis = client(server.port());
+  ASSERT_TRUE(run(*redis, {"SET", "coinfan:text", "x"}).ok());
+  auto wrong = run(*redis, {"INCR", "coinfan:text"});
+  ASSERT_TRUE(wrong.ok()) << wrong.error().detail;
+  EXPECT_TRUE(wrong->is_error());
+  EXPECT_NE(wrong->text.find("not an integer"), std::string::npos) << wrong->text;
+  EXPECT_EQ(run(*redis, {"PING"})->text, "PONG");
+  EXPECT_EQ(redis->connections_opened(), 1u);
+  auto empty = run(*redis, {});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().code, ErrorCode::invalid_argument);
+}
+
+TEST_F(RedisClientTest, ThePasswordIsSentAndAWrongOneIsAuthFailedWithoutShowingIt) {
+  RedisServer server(free_port(), "the-right-password");
+  auto good = client(server.port(), 1000ms, "the-right-password");
+  auto pong = run(*good, {"PING"});
+  ASSERT_TRUE(pong.ok()) << pong.error().detail;
+  EXPECT_EQ(pong->text, "PONG");
+  auto bad = client(server.port(), 1000ms, "a-wrong-password");
+  auto refused = run(*bad, {"PING"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::auth_failed);
+  EXPECT_EQ(refused.error().detail.find("a-wrong-password"), std::string::npos) << refused.error().detail;
+  auto none = client(server.port());
+  auto anonymous = run(*none, {"PING"});
+  ASSERT_TRUE(anonymous.ok());
+  EXPECT_TRUE(anonymous->is_error());
+  EXPECT_NE(anonymous->text.find("NOAUTH"), std::string::npos) << anonymous->text;
+}
+
+TEST_F(RedisClientTest, AStalledRedisIsATimeoutAtTheDeadlineAndItsConnectionIsNotReused) {
+  RedisServer server(free_port());
+  auto redis = client(server.port(), 200ms);
+  ASSERT_TRUE(run(*redis, {"PING"}).ok());
+  server.pause();
+  const auto started = std::chrono::steady_clock::now();
+  auto stalled = run(*redis, {"PING"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  server.resume();
+  ASSERT_FALSE(stalled.ok());
+  EXPECT_EQ(stalled.error().code, ErrorCode::timeout);
+  EXPECT_GE(took, 190ms);
+  EXPECT_LT(took, 1500ms);
+  // The stalled connection may still get its PONG: a new one is opened instead.
+  auto again = run(*redis, {"PING"});
+  ASSERT_TRUE(again.ok()) << again.error().detail;
+  EXPECT_EQ(again->text, "PONG");
+  EXPECT_EQ(redis->connections_opened(), 2u);
+}
+
+TEST_F(RedisClientTest, ACallerWaitingForAConnectionGivesUpAtItsDeadline) {
+  RedisServer server(free_port());
+  RedisOptions options;
+  options.port = server.port();
+  options.timeout = 300ms;
+  options.max_connections = 1;
+  auto redis = RedisClient::create(io_.get_executor(), options);
+  ASSERT_TRUE(run(*redis, {"PING"}).ok());
+  server.pause();
+  // The first takes the only connection and stalls; the second waits for it, then gives up.
+  auto first = asio::co_spawn(io_, redis->command({"PING"}), asio::use_future);
+  auto second = asio::co_spawn(io_, redis->command({"PING"}), asio::use_future);
+  const auto a = first.get();
+  const auto b = second.get();
+  server.resume();
+  ASSERT_FALSE(a.ok());
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(a.error().code, ErrorCode::timeout);
+  EXPECT_EQ(b.error().code, ErrorCode::timeout);
+  // The stalled connection was closed; its slot serves the next caller.
+  auto after = run(*redis, {"PING"});
+  ASSERT_TRUE(after.ok()) << after.error().detail;
+  EXPECT_EQ(redis->connections_opened(), 2u);
+}
+
+TEST_F(RedisClientTest, ARestartedRedisIsPickedUpAgain) {
+  RedisServer server(free_port());
+  auto redis = client(server.port(), 500ms);
+  ASSERT_TRUE(run(*redis, {"SET", "coinfan:k", "1"}).ok());
+  server.kill();
+  auto down = run(*redis, {"GET", "coinfan:k"});
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().code, ErrorCode::unreachable) << down.error().detail;
+  server.start();
+  auto back = run(*redis, {"GET", "coinfan:k"});
+  ASSERT_TRUE(back.ok()) << back.error().detail;
+  EXPECT_EQ(back->type, RedisValue::Type::nil);  // nothing was persisted
+}
+
+TEST_F(RedisClientTest, AThousandConcurrentCommandsAllAnswer) {
+  RedisServer server(free_port());
+  auto redis = client(server.port(), 5000ms);
+  std::vector<std::future<Result<RedisValue>>> answers;
+  for (int i = 0; i < 1000; ++i) {
+    answers.push_back(asio::co_spawn(io_, redis->command({"INCR", "coinfan:concurrent"}), asio::use_future));
+  }
+  for (auto& answer : answers) {
+    auto value = answer.get();
+    ASSERT_TRUE(value.ok()) << value.error().detail;
+  }
+  EXPECT_EQ(run(*redis, {"GET", "coinfan:concurrent"})->text, "1000");
+  // They queued for the pool instead of opening a connection each.
+  EXPECT_LE(redis->connections_opened(), RedisOptions{}.max_connections);
+  EXPECT_LE(redis->idle_connections(), RedisOptions{}.max_idle);
+}
+
+}  // namespace
+}  // namespace coinfan::shared
