@@ -8,16 +8,21 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <atomic>
 #include <future>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "coinfan/shared/rate_limit.hpp"
 #include "coinfan/shared/redis.hpp"
 #include "support/logged_process.hpp"
 
@@ -230,6 +235,78 @@ TEST_F(RedisClientTest, AThousandConcurrentCommandsAllAnswer) {
   // They queued for the pool instead of opening a connection each.
   EXPECT_LE(redis->connections_opened(), RedisOptions{}.max_connections);
   EXPECT_LE(redis->idle_connections(), RedisOptions{}.max_idle);
+}
+
+// --- the shared rate limit ------------------------------------------------------------------
+
+Admission take(asio::io_context& io, SharedRateLimit& limit, const std::string& name, double rate, unsigned burst) {
+  auto admission = asio::co_spawn(io, limit.take(name, rate, burst), asio::use_future).get();
+  EXPECT_TRUE(admission.ok()) << admission.error().detail;
+  return admission.ok() ? *admission : Admission{};
+}
+
+TEST_F(RedisClientTest, TheSharedBudgetLetsABurstThroughThenSaysHowLongToWait) {
+  RedisServer server(free_port());
+  SharedRateLimit limit(client(server.port()), "coinfan-test:");
+  // 10 per second, burst 3: three at once, then the fourth waits up to 100 ms.
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(take(io_, limit, "gw", 10, 3).allowed) << i;
+  const auto refused = take(io_, limit, "gw", 10, 3);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_GT(refused.retry_after, std::chrono::microseconds(0));
+  EXPECT_LE(refused.retry_after, std::chrono::microseconds(100000));
+  // Another budget is untouched; a bad budget is refused before Redis is asked.
+  EXPECT_TRUE(take(io_, limit, "other", 10, 1).allowed);
+  auto bad = asio::co_spawn(io_, limit.take("gw", 0, 1), asio::use_future).get();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::invalid_argument);
+}
+
+TEST_F(RedisClientTest, TheSharedBudgetSurvivesRedisForgettingTheScript) {
+  RedisServer server(free_port());
+  auto redis = client(server.port());
+  SharedRateLimit limit(redis, "coinfan-test:");
+  // Burst 2: the second call may go at once, whatever the time between the two.
+  EXPECT_TRUE(take(io_, limit, "gw", 1, 2).allowed);
+  ASSERT_TRUE(run(*redis, {"SCRIPT", "FLUSH"}).ok());  // what a restarted Redis looks like
+  EXPECT_TRUE(take(io_, limit, "gw", 1, 2).allowed);
+  EXPECT_FALSE(take(io_, limit, "gw", 1, 2).allowed);  // and the budget is still the one budget
+}
+
+// Three replicas, each with its own client, taking from one budget as fast as it lets them.
+TEST_F(RedisClientTest, ThreeReplicasTogetherStayWithinOneBudget) {
+  RedisServer server(free_port());
+  constexpr double rate = 100;
+  constexpr auto duration = std::chrono::seconds(2);
+  std::atomic<int> allowed{0};
+  std::vector<std::unique_ptr<SharedRateLimit>> replicas;
+  for (int i = 0; i < 3; ++i) replicas.push_back(std::make_unique<SharedRateLimit>(client(server.port()), "coinfan-test:"));
+  const auto end = std::chrono::steady_clock::now() + duration;
+  std::vector<std::future<void>> loops;
+  for (auto& replica : replicas) {
+    loops.push_back(asio::co_spawn(
+        io_,
+        [&allowed, end, limit = replica.get()]() -> asio::awaitable<void> {
+          asio::steady_timer timer(co_await asio::this_coro::executor);
+          while (std::chrono::steady_clock::now() < end) {
+            auto taking = limit->take("gw", rate, 1);
+            auto admission = co_await std::move(taking);
+            if (!admission) co_return;
+            if (admission->allowed) {
+              ++allowed;
+              continue;
+            }
+            timer.expires_after(admission->retry_after);
+            auto waiting = timer.async_wait(asio::use_awaitable);
+            co_await std::move(waiting);
+          }
+        },
+        asio::use_future));
+  }
+  for (auto& loop : loops) loop.get();
+  const double seconds = std::chrono::duration<double>(duration).count();
+  std::printf("[ budget   ] %d calls in %.1f s across 3 replicas at %.0f/s\n", allowed.load(), seconds, rate);
+  EXPECT_LE(allowed.load(), static_cast<int>(rate * seconds * 1.05) + 1);
+  EXPECT_GE(allowed.load(), static_cast<int>(rate * seconds * 0.9));
 }
 
 }  // namespace
