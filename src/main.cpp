@@ -10,6 +10,7 @@
 
 #include "coinfan/app/healthcheck.hpp"
 #include "coinfan/app/service.hpp"
+#include "coinfan/core/ascii.hpp"
 #include "coinfan/config/config.hpp"
 #include "coinfan/core/log.hpp"
 #include "coinfan/gateways/providers.hpp"
@@ -62,16 +63,7 @@ int check_config(const std::string& path) {
   return 0;
 }
 
-std::optional<std::uint16_t> parse_port(std::string_view text) {
-  if (text.empty() || text.size() > 5) return std::nullopt;
-  unsigned value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (value > 65535) return std::nullopt;
-  return static_cast<std::uint16_t>(value);
-}
+std::optional<std::uint16_t> parse_port(std::string_view text) { return coinfan::ascii::parse_unsigned<std::uint16_t>(text); }
 
 }  // namespace
 

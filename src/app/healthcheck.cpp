@@ -1,4 +1,5 @@
 #include "coinfan/app/healthcheck.hpp"
+#include "coinfan/core/ascii.hpp"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -15,15 +16,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// 1 to 65535.
 std::optional<std::uint16_t> parse_port(std::string_view text) {
-  if (text.empty() || text.size() > 5) return std::nullopt;
-  unsigned value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (value == 0 || value > 65535) return std::nullopt;
-  return static_cast<std::uint16_t>(value);
+  const auto port = ascii::parse_unsigned<std::uint16_t>(text);
+  return port && *port != 0 ? port : std::nullopt;
 }
 
 bool valid_host(std::string_view host) {

@@ -16,9 +16,10 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <charconv>
 #include <deque>
 #include <utility>
+
+#include "coinfan/core/ascii.hpp"
 
 namespace coinfan::shared {
 
@@ -30,15 +31,6 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 namespace {
 
 Error invalid_url(std::string_view why) { return make_error(ErrorCode::invalid_argument, "redis url: " + std::string(why)); }
-
-template <typename Number>
-std::optional<Number> number_of(std::string_view text) {
-  Number value{};
-  if (text.empty()) return std::nullopt;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 }  // namespace
 
@@ -53,7 +45,7 @@ Result<RedisOptions> parse_redis_url(std::string_view text) {
   options.host = url.host_address();
   if (options.host.empty()) return invalid_url("no host");
   if (url.has_port()) {
-    const auto port = number_of<std::uint16_t>(url.port());
+    const auto port = ascii::parse_unsigned<std::uint16_t>(url.port());
     if (!port || *port == 0) return invalid_url("the port must be 1-65535");
     options.port = *port;
   }
@@ -63,7 +55,7 @@ Result<RedisOptions> parse_redis_url(std::string_view text) {
   }
   std::string_view path = url.encoded_path();
   if (!path.empty() && path != "/") {
-    const auto database = number_of<unsigned>(path.substr(1));
+    const auto database = ascii::parse_unsigned<unsigned>(path.substr(1));
     if (path.front() != '/' || !database || *database > 15000) return invalid_url("the path must be a database number, /0 to /15000");
     options.database = *database;
   }

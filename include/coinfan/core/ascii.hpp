@@ -2,8 +2,11 @@
 // ASCII-only case handling for protocol tokens (header names, schemes, status words, hosts):
 // never locale-dependent, never touching bytes above 0x7F.
 
+#include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace coinfan::ascii {
 
@@ -23,6 +26,17 @@ inline std::string lowered(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = to_lower(c);
   return out;
+}
+
+// `text` as an unsigned decimal number of type T: digits only (no sign, space or point), and
+// a value T can hold; nullopt otherwise. Leading zeros are accepted ("007" is 7).
+template <typename T>
+std::optional<T> parse_unsigned(std::string_view text) noexcept {
+  if (text.empty()) return std::nullopt;
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 }  // namespace coinfan::ascii

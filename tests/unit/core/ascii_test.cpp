@@ -23,5 +23,16 @@ TEST(Ascii, LoweredLowersOnlyAsciiLetters) {
   EXPECT_EQ(to_lower('1'), '1');
 }
 
+TEST(Ascii, ParseUnsignedTakesDigitsThatFitOnly) {
+  EXPECT_EQ(ascii::parse_unsigned<std::uint16_t>("8080"), 8080);
+  EXPECT_EQ(ascii::parse_unsigned<std::uint16_t>("007"), 7);
+  EXPECT_EQ(ascii::parse_unsigned<std::uint16_t>("65535"), 65535);
+  EXPECT_EQ(ascii::parse_unsigned<std::uint16_t>("65536"), std::nullopt);
+  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "1.0", "0x10", "12a"}) {
+    EXPECT_EQ(ascii::parse_unsigned<std::uint16_t>(bad), std::nullopt) << bad;
+  }
+  EXPECT_EQ(ascii::parse_unsigned<unsigned>("4294967295"), 4294967295u);
+}
+
 }  // namespace
 }  // namespace coinfan::ascii
