@@ -200,10 +200,12 @@ TEST_F(RedisClientTest, ACallerWaitingForAConnectionGivesUpAtItsDeadline) {
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(a.error().code, ErrorCode::timeout);
   EXPECT_EQ(b.error().code, ErrorCode::timeout);
-  // The stalled connection was closed; its slot serves the next caller.
+  // The stalled connection was closed; its slot serves the next caller on a new connection.
+  // (The second may have been handed the slot before its own deadline and opened one too.)
   auto after = run(*redis, {"PING"});
   ASSERT_TRUE(after.ok()) << after.error().detail;
-  EXPECT_EQ(redis->connections_opened(), 2u);
+  EXPECT_GE(redis->connections_opened(), 2u);
+  EXPECT_LE(redis->connections_opened(), 3u);
 }
 
 TEST_F(RedisClientTest, ARestartedRedisIsPickedUpAgain) {
@@ -306,7 +308,9 @@ TEST_F(RedisClientTest, ThreeReplicasTogetherStayWithinOneBudget) {
   const double seconds = std::chrono::duration<double>(duration).count();
   std::printf("[ budget   ] %d calls in %.1f s across 3 replicas at %.0f/s\n", allowed.load(), seconds, rate);
   EXPECT_LE(allowed.load(), static_cast<int>(rate * seconds * 1.05) + 1);
-  EXPECT_GE(allowed.load(), static_cast<int>(rate * seconds * 0.9));
+  // And the budget is used, not starved (each refusal costs a round trip: a loaded machine
+  // leaves some turns unused).
+  EXPECT_GE(allowed.load(), static_cast<int>(rate * seconds * 0.75));
 }
 
 }  // namespace
