@@ -49,7 +49,7 @@ RUN --mount=type=cache,target=/var/cache/apt \
     --mount=type=cache,target=/var/lib/apt/lists \
     rm -f /etc/apt/apt.conf.d/docker-clean \
  && apt-get update && apt-get install -y --no-install-recommends \
-      libboost-json1.81.0 libboost-url1.81.0 libssl3 libspdlog1.10 libfmt9 zlib1g ca-certificates \
+      libboost-json1.81.0 libboost-url1.81.0 libssl3 libspdlog1.10 libfmt9 zlib1g libhiredis0.14 ca-certificates \
  && rm -rf /var/log/apt /var/log/dpkg.log
 RUN groupadd --system --gid 10001 coinfan \
  && useradd --system --uid 10001 --gid coinfan --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin coinfan

@@ -22,6 +22,7 @@
 #include "api/routes.hpp"
 #include "coinfan/aggregate/views.hpp"
 #include "coinfan/records/service.hpp"
+#include "coinfan/shared/state.hpp"
 #include "coinfan/core/log.hpp"
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/gateways/providers.hpp"
@@ -97,6 +98,7 @@ std::size_t upstream_descriptors(const config::Config& config, bool demo) {
 // them. A reload builds a new one and hands its router to the server; requests in flight keep
 // the old one alive through the router they started with.
 struct Stack {
+  std::shared_ptr<shared::SharedState> shared;  // null without shared.redis
   std::vector<std::shared_ptr<gateways::Gateway>> gateways;
   std::shared_ptr<aggregate::Views> views;
   std::shared_ptr<http::Router> router;
@@ -107,9 +109,16 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
   Stack stack;
   std::vector<aggregate::ViewGateway> view_gateways;
   records::RecordsOptions record_options;
+  gateways::GatewayEnvironment environment{io.get_executor()};
+  if (config.shared.redis) {
+    stack.shared = shared::SharedState::create(io.get_executor(), *config.shared.redis);
+    environment.shared_budget = [state = stack.shared](const config::GatewayConfig& gateway) {
+      return state->rate_budget(gateway.id, gateway.rate_limit_rps.value_or(0.0));
+    };
+  }
   for (const auto& gateway_config : config.gateways) {
     if (!gateway_config.enabled) continue;
-    auto gateway = gateways::make_gateway(gateway_config, {io.get_executor()});
+    auto gateway = gateways::make_gateway(gateway_config, environment);
     if (!gateway) {
       return make_error(ErrorCode::invalid_argument,
                         "gateway " + gateway_config.id + " cannot be set up: " + gateway.error().detail);

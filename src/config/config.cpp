@@ -514,6 +514,39 @@ void with_object(ObjectReader& root, std::string_view key, const Environment& en
   fn(in);
 }
 
+// shared.redis: url (required), password, key_prefix, timeout_ms.
+void read_redis(ObjectReader& in, SharedConfig& shared) {
+  RedisConfig redis;
+  std::string url;
+  bool ok = in.read_string("url", url, true);
+  if (ok) {
+    auto endpoint = parse_redis_url(url);
+    if (!endpoint) {
+      // The parser's reasons never quote the URL, which may hold a password.
+      in.error("url", endpoint.error().detail.substr(std::string_view("redis url: ").size()));
+      ok = false;
+    } else {
+      redis.endpoint = std::move(*endpoint);
+    }
+  }
+  std::string password;
+  if (in.read_string("password", password, false)) {
+    if (password.empty()) {
+      in.error("password", "must not be empty (leave it out for none)");
+      ok = false;
+    } else {
+      redis.endpoint.password = std::move(password);
+    }
+  }
+  if (in.read_string("key_prefix", redis.key_prefix, false) && redis.key_prefix.size() > 64) {
+    in.error("key_prefix", "must be at most 64 characters");
+    ok = false;
+  }
+  in.read_millis("timeout_ms", redis.timeout, 1, 10000);
+  in.reject_unknown_keys();
+  if (ok) shared.redis = std::move(redis);
+}
+
 std::string position_of(std::string_view text, std::size_t offset) {
   std::size_t line = 1;
   std::size_t column = 1;
@@ -583,6 +616,13 @@ LoadResult parse_config(std::string_view text, const Environment& env,
       log.error("format", "must be \"json\" or \"text\"");
     }
     log.reject_unknown_keys();
+  });
+  with_object(in, "shared", env, errors, [&](ObjectReader& shared) {
+    if (const auto* redis = shared.find_as("redis", [](const json::value& v) { return v.is_object(); }, "an object")) {
+      ObjectReader reader(redis->get_object(), "shared.redis", env, errors);
+      read_redis(reader, config.shared);
+    }
+    shared.reject_unknown_keys();
   });
   if (const auto* gateways = in.find("gateways")) read_gateways(*gateways, config.gateways, providers, env, errors);
   in.reject_unknown_keys();

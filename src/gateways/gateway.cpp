@@ -33,7 +33,9 @@ Result<std::shared_ptr<Gateway>> make_gateway(const config::GatewayConfig& confi
     return make_error(ErrorCode::invalid_argument,
                       "gateway " + config.id + " has no " + std::string(config.type.name()) + " settings");
   }
-  auto client = upstream::Client::create(env.executor, client_options(config));
+  auto options = client_options(config);
+  if (env.shared_budget && config.rate_limit_rps) options.shared_budget = env.shared_budget(config);
+  auto client = upstream::Client::create(env.executor, std::move(options));
   if (!client) return std::move(client).error();
   return factory.make(config, std::move(*client), env);
 }

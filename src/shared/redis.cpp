@@ -9,7 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/url/parse.hpp>
 #include <hiredis/hiredis.h>
 #include <hiredis/read.h>
 
@@ -19,48 +18,12 @@
 #include <deque>
 #include <utility>
 
-#include "coinfan/core/ascii.hpp"
-
 namespace coinfan::shared {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-namespace {
-
-Error invalid_url(std::string_view why) { return make_error(ErrorCode::invalid_argument, "redis url: " + std::string(why)); }
-
-}  // namespace
-
-Result<RedisOptions> parse_redis_url(std::string_view text) {
-  auto parsed = boost::urls::parse_uri(text);
-  if (!parsed) return invalid_url("not a URL");
-  const auto& url = *parsed;
-  if (url.scheme() == "rediss") return invalid_url("rediss:// (TLS) is not available yet; use redis://");
-  if (url.scheme() != "redis") return invalid_url("the scheme must be redis://");
-  if (url.has_query() || url.has_fragment()) return invalid_url("no query or fragment is allowed");
-  RedisOptions options;
-  options.host = url.host_address();
-  if (options.host.empty()) return invalid_url("no host");
-  if (url.has_port()) {
-    const auto port = ascii::parse_unsigned<std::uint16_t>(url.port());
-    if (!port || *port == 0) return invalid_url("the port must be 1-65535");
-    options.port = *port;
-  }
-  if (url.has_userinfo()) {
-    if (!url.user().empty()) options.user = url.user();
-    if (url.has_password()) options.password = url.password();
-  }
-  std::string_view path = url.encoded_path();
-  if (!path.empty() && path != "/") {
-    const auto database = ascii::parse_unsigned<unsigned>(path.substr(1));
-    if (path.front() != '/' || !database || *database > 15000) return invalid_url("the path must be a database number, /0 to /15000");
-    options.database = *database;
-  }
-  return options;
-}
 
 namespace {
 
@@ -290,6 +253,17 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     co_return replies;
   }
 };
+
+RedisOptions redis_options(const config::RedisConfig& config) {
+  RedisOptions options;
+  options.host = config.endpoint.host;
+  options.port = config.endpoint.port;
+  options.user = config.endpoint.user;
+  options.password = config.endpoint.password;
+  options.database = config.endpoint.database;
+  options.timeout = config.timeout;
+  return options;
+}
 
 std::shared_ptr<RedisClient> RedisClient::create(asio::any_io_executor executor, RedisOptions options) {
   return std::make_shared<RedisClient>(std::make_shared<Impl>(std::move(executor), std::move(options)));

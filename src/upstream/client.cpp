@@ -722,6 +722,35 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
       }
     }
 
+    // The budget shared with other replicas: wait for this call's turn within the deadline.
+    if (options_.shared_budget) {
+      while (true) {
+        auto asking = options_.shared_budget();
+        const std::optional<std::chrono::microseconds> wait = co_await std::move(asking);
+        if (control.cancelled) {
+          bucket_.refund();
+          co_return Attempt(cancelled_error(), Health::neutral);
+        }
+        if (!wait || *wait <= std::chrono::microseconds::zero()) break;
+        if (SteadyClock::now() + *wait >= deadline) {
+          lease.keep_alive(true);
+          bucket_.refund();
+          co_return Attempt(make_error(ErrorCode::rate_limited, "shared rate limit for " + url_.endpoint() +
+                                                                    ": no turn before the request deadline"),
+                            Health::neutral);
+        }
+        asio::steady_timer timer(strand_, *wait);
+        {
+          AbortScope scope(control, [&timer] { timer.cancel(); });
+          if (!control.cancelled) co_await timer.async_wait(as_result());
+        }
+        if (control.cancelled) {
+          bucket_.refund();
+          co_return Attempt(cancelled_error(), Health::neutral);
+        }
+      }
+    }
+
     counters_.attempts.fetch_add(1, std::memory_order_relaxed);
     Connection& conn = *lease.get();
     if (conn.secure) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "coinfan/config/provider.hpp"
+#include "coinfan/config/redis_url.hpp"
 
 namespace coinfan::config {
 
@@ -76,11 +77,25 @@ struct GatewayConfig {
   }
 };
 
+// `shared.redis`: state several replicas share through one Redis. Today: each gateway's
+// `rate_limit_rps` becomes one budget for all of them (the local bucket stays, as the fallback
+// when Redis is slow or down).
+struct RedisConfig {
+  RedisEndpoint endpoint;               // `url`; `password` (a secret, `${NAME}`) overrides the URL's
+  std::string key_prefix = "coinfan:";  // every key starts with it
+  Millis timeout{50};                   // per Redis call; past it the replica decides alone
+};
+
+struct SharedConfig {
+  std::optional<RedisConfig> redis;  // absent: every replica works alone
+};
+
 struct Config {
   ServerConfig server;
   std::vector<ApiKey> api_keys;
   CacheConfig cache;
   LogConfig log;
+  SharedConfig shared;
   std::vector<GatewayConfig> gateways;
 };
 

@@ -152,6 +152,9 @@ struct GatewayEnvironment {
   boost::asio::any_io_executor executor;
   // Wall clock for signatures and token expiry; tests may move it.
   std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
+  // The budget a gateway with `rate_limit_rps` shares with other replicas; empty: none (each
+  // replica's own bucket alone).
+  std::function<upstream::SharedBudget(const config::GatewayConfig&)> shared_budget = {};
 };
 
 // Builds the adapter for `config.type`; invalid_argument when the configuration cannot work.

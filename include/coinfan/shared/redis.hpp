@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "coinfan/config/config.hpp"
 #include "coinfan/core/error.hpp"
 
 namespace coinfan::shared {
@@ -44,8 +45,7 @@ struct RedisValue {
   friend bool operator==(const RedisValue&, const RedisValue&) = default;
 };
 
-// Where and how to reach Redis. From a URL `redis://[[user]:password@]host[:port][/db]`
-// (parse_redis_url); a password given apart overrides the URL's.
+// Where and how to reach Redis (redis_options() makes them from `shared.redis`).
 struct RedisOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 6379;
@@ -57,10 +57,7 @@ struct RedisOptions {
   std::size_t max_idle = 4;               // pooled connections kept open while idle
 };
 
-// `redis://host[:port][/db]` with optional `user:password@`. Errors (invalid_argument) name
-// the problem, never the password: another scheme (`rediss://` TLS is not available yet), no
-// host, a bad port or database number, a query or fragment.
-Result<RedisOptions> parse_redis_url(std::string_view url);
+RedisOptions redis_options(const config::RedisConfig& config);
 
 class RedisClient {
  public:

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,6 +60,11 @@ struct Hooks {
   std::function<void(unsigned retry, std::chrono::milliseconds delay)> on_retry;
 };
 
+// A request budget shared with other replicas, asked right before each attempt is sent (after
+// the local bucket): how long to wait before asking again (zero: send now), or nullopt when it
+// cannot decide (its store is slow or down: the local bucket alone governs then).
+using SharedBudget = std::function<boost::asio::awaitable<std::optional<std::chrono::microseconds>>()>;
+
 struct Options {
   std::string base_url;  // https://host[:port][/path]; http:// only for loopback hosts
   std::string ca_file;   // extra trusted CA bundle (PEM), on top of the system store
@@ -81,6 +87,7 @@ struct Options {
   unsigned max_concurrency = 16;  // calls past the breaker at once; 0 = unlimited
   double rate_limit_rps = 0.0;    // attempts per second; 0 = off
   double rate_limit_burst = 0.0;  // bucket size; 0 = max(1, rate_limit_rps)
+  SharedBudget shared_budget;     // empty: none (see SharedBudget)
 
   unsigned breaker_failures = 5;  // consecutive failed calls that open the circuit; 0 = off
   std::chrono::milliseconds breaker_cooldown{10000};

@@ -3,7 +3,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <mutex>
+#include <optional>
 
 #include "integration/upstream/client_harness.hpp"
 
@@ -282,6 +284,66 @@ TEST_F(UpstreamResilience, LocalRateLimitRefusesWhatCannotBeSentBeforeTheDeadlin
   EXPECT_EQ(refused.result.error().code, ErrorCode::rate_limited);
   EXPECT_LE(refused.elapsed, 200ms);  // refused at once, not after waiting out the deadline
   EXPECT_EQ(server.request_count(), 1u);
+}
+
+// The budget shared with other replicas: its answers, scripted.
+upstream::SharedBudget scripted_budget(std::shared_ptr<std::deque<std::optional<std::chrono::microseconds>>> answers,
+                                       std::shared_ptr<std::atomic<int>> asked) {
+  return [answers, asked]() -> boost::asio::awaitable<std::optional<std::chrono::microseconds>> {
+    ++*asked;
+    if (answers->empty()) co_return std::chrono::microseconds::zero();
+    auto next = answers->front();
+    answers->pop_front();
+    co_return next;
+  };
+}
+
+TEST_F(UpstreamResilience, TheSharedBudgetIsAskedBeforeSendingAndItsWaitIsKept) {
+  ScriptedServer server(tls_server({}));
+  Options options = options_for(server, pki);
+  auto answers = std::make_shared<std::deque<std::optional<std::chrono::microseconds>>>();
+  auto asked = std::make_shared<std::atomic<int>>(0);
+  answers->push_back(std::chrono::microseconds(300000));  // wait 300 ms, then ask again
+  answers->push_back(std::chrono::microseconds::zero());
+  options.shared_budget = scripted_budget(answers, asked);
+  auto client = make_client(io, options);
+  const Timed waited = send(io, client, read_request());
+  ASSERT_TRUE(waited.result.ok()) << waited.result.error().detail;
+  EXPECT_GE(waited.elapsed, 290ms);
+  EXPECT_EQ(asked->load(), 2);
+  EXPECT_EQ(server.request_count(), 1u);
+}
+
+TEST_F(UpstreamResilience, ASharedBudgetThatCannotDecideLeavesTheCallToTheLocalBucket) {
+  ScriptedServer server(tls_server({}));
+  Options options = options_for(server, pki);
+  auto answers = std::make_shared<std::deque<std::optional<std::chrono::microseconds>>>();
+  auto asked = std::make_shared<std::atomic<int>>(0);
+  answers->push_back(std::nullopt);
+  options.shared_budget = scripted_budget(answers, asked);
+  auto client = make_client(io, options);
+  const Timed sent = send(io, client, read_request());
+  ASSERT_TRUE(sent.result.ok()) << sent.result.error().detail;
+  EXPECT_LT(sent.elapsed, 250ms);
+  EXPECT_EQ(asked->load(), 1);
+  EXPECT_EQ(server.request_count(), 1u);
+}
+
+TEST_F(UpstreamResilience, ASharedTurnPastTheDeadlineIsRefusedAtOnceAndNothingIsSent) {
+  ScriptedServer server(tls_server({}));
+  Options options = options_for(server, pki);
+  options.timeout = 500ms;
+  auto answers = std::make_shared<std::deque<std::optional<std::chrono::microseconds>>>();
+  auto asked = std::make_shared<std::atomic<int>>(0);
+  answers->push_back(std::chrono::microseconds(2000000));
+  options.shared_budget = scripted_budget(answers, asked);
+  auto client = make_client(io, options);
+  const Timed refused = send(io, client, read_request());
+  ASSERT_FALSE(refused.result.ok());
+  EXPECT_EQ(refused.result.error().code, ErrorCode::rate_limited);
+  EXPECT_NE(refused.result.error().detail.find("shared rate limit"), std::string::npos);
+  EXPECT_LE(refused.elapsed, 200ms);
+  EXPECT_EQ(server.request_count(), 0u);
 }
 
 TEST_F(UpstreamResilience, ConcurrencyLimitHoldsUnderAHundredConcurrentCallers) {

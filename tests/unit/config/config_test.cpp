@@ -84,6 +84,49 @@ TEST(Config, FullDesignExampleIsAccepted) {
   EXPECT_EQ(result.config->api_keys.at(0).scopes, std::vector<std::string>{"read"});
 }
 
+TEST(Config, SharedRedisIsOptionalAndReadWithItsSecret) {
+  auto none = parse("{}", fake_env());
+  ASSERT_TRUE(none.config);
+  EXPECT_FALSE(none.config->shared.redis);
+
+  auto result = parse(R"({"shared": {"redis": {"url": "redis://svc@cache:6380/1", "password": "${REDIS_PASSWORD}",
+                                              "key_prefix": "shop-a:", "timeout_ms": 80}}})",
+                      fake_env({{"REDIS_PASSWORD", "r3dis-secret"}}));
+  ASSERT_TRUE(result.config) << ::testing::PrintToString(messages(result));
+  const auto& redis = *result.config->shared.redis;
+  EXPECT_EQ(redis.endpoint.host, "cache");
+  EXPECT_EQ(redis.endpoint.port, 6380);
+  EXPECT_EQ(redis.endpoint.user, "svc");
+  EXPECT_EQ(redis.endpoint.password, "r3dis-secret");
+  EXPECT_EQ(redis.endpoint.database, 1u);
+  EXPECT_EQ(redis.key_prefix, "shop-a:");
+  EXPECT_EQ(redis.timeout, std::chrono::milliseconds(80));
+
+  auto defaults = parse(R"({"shared": {"redis": {"url": "redis://127.0.0.1"}}})", fake_env());
+  ASSERT_TRUE(defaults.config) << ::testing::PrintToString(messages(defaults));
+  EXPECT_EQ(defaults.config->shared.redis->key_prefix, "coinfan:");
+  EXPECT_EQ(defaults.config->shared.redis->timeout, std::chrono::milliseconds(50));
+}
+
+TEST(Config, SharedRedisErrorsNameThePathNeverThePassword) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"shared": {"redis": {}}})", "shared.redis.url: is required"},
+      {R"({"shared": {"redis": {"url": "rediss://:p4ss-in-url@h"}}})", "shared.redis.url: rediss:// (TLS) is not available yet"},
+      {R"({"shared": {"redis": {"url": "redis://:p4ss-in-url@h:0"}}})", "shared.redis.url: the port must be 1-65535"},
+      {R"({"shared": {"redis": {"url": "redis://h", "timeout_ms": 0}}})", "shared.redis.timeout_ms"},
+      {R"({"shared": {"redis": {"url": "redis://h", "tls": true}}})", "shared.redis.tls: unknown key"},
+      {R"({"shared": {"redis": "redis://h"}})", "shared.redis: must be an object"},
+      {R"({"shared": {"memcached": {}}})", "shared.memcached: unknown key"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto result = parse(text, fake_env());
+    EXPECT_FALSE(result.config) << text;
+    const auto all = ::testing::PrintToString(messages(result));
+    EXPECT_NE(all.find(expected), std::string::npos) << text << " -> " << all;
+    EXPECT_EQ(all.find("p4ss-in-url"), std::string::npos) << all;
+  }
+}
+
 TEST(Config, MissingEnvironmentVariableNamesPathAndVariable) {
   auto result = parse(R"({"gateways": [
     {"id": "a", "type": "cryptocloud", "base_url": "https://x.example", "api_key": "k"},

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "coinfan/shared/redis.hpp"
+#include "coinfan/config/redis_url.hpp"
 
-namespace coinfan::shared {
+namespace coinfan::config {
 namespace {
 
 TEST(RedisUrl, HostPortUserPasswordAndDatabase) {
@@ -44,4 +44,4 @@ TEST(RedisUrl, RefusedWithAReasonAndNeverThePassword) {
 }
 
 }  // namespace
-}  // namespace coinfan::shared
+}  // namespace coinfan::config

@@ -1,0 +1,57 @@
+#pragma once
+// What several replicas share through Redis, as one configuration makes it (`shared.redis`):
+// today the gateways' request budgets (SharedRateLimit). Degrade, never fail: when Redis cannot
+// decide within `shared.redis.timeout_ms`, the replica decides alone (its local bucket), counts
+// it in `coinfan_shared_fallbacks_total{tier}`, logs "shared state unavailable" once per
+// outage, and "shared state available again" when Redis answers again.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "coinfan/config/config.hpp"
+#include "coinfan/shared/rate_limit.hpp"
+#include "coinfan/shared/redis.hpp"
+#include "coinfan/upstream/client.hpp"
+
+namespace coinfan::shared {
+
+struct SharedStats {
+  bool available = true;           // the last Redis call answered
+  std::uint64_t rate_decisions = 0;  // budget decisions Redis made
+  std::uint64_t rate_fallbacks = 0;  // budget decisions left to the local bucket
+};
+
+class SharedState : public std::enable_shared_from_this<SharedState> {
+ public:
+  static std::shared_ptr<SharedState> create(boost::asio::any_io_executor executor, const config::RedisConfig& config);
+
+  // The shared budget of one gateway: `rate_per_second` for all replicas together, evenly
+  // spaced (burst 1), keyed by the gateway id under the key prefix.
+  upstream::SharedBudget rate_budget(std::string gateway_id, double rate_per_second);
+
+  SharedStats stats() const;
+
+  SharedState(std::shared_ptr<RedisClient> redis, std::string key_prefix);
+
+ private:
+  static boost::asio::awaitable<std::optional<std::chrono::microseconds>> decide_rate(std::weak_ptr<SharedState> weak,
+                                                                                     std::string gateway_id,
+                                                                                     double rate_per_second);
+  void answered();
+  void failed(const Error& error);
+
+  std::shared_ptr<RedisClient> redis_;
+  SharedRateLimit rate_limit_;
+  std::atomic<bool> available_{true};
+  std::atomic<std::uint64_t> rate_decisions_{0};
+  std::atomic<std::uint64_t> rate_fallbacks_{0};
+};
+
+}  // namespace coinfan::shared

@@ -1,0 +1,58 @@
+#include "coinfan/shared/state.hpp"
+
+#include <utility>
+
+#include "coinfan/core/log.hpp"
+
+namespace coinfan::shared {
+
+std::shared_ptr<SharedState> SharedState::create(boost::asio::any_io_executor executor, const config::RedisConfig& config) {
+  return std::make_shared<SharedState>(RedisClient::create(std::move(executor), redis_options(config)), config.key_prefix);
+}
+
+SharedState::SharedState(std::shared_ptr<RedisClient> redis, std::string key_prefix)
+    : redis_(redis), rate_limit_(std::move(redis), std::move(key_prefix)) {}
+
+upstream::SharedBudget SharedState::rate_budget(std::string gateway_id, double rate_per_second) {
+  // The coroutine gets everything as parameters, so nothing dangles across co_await.
+  return [weak = weak_from_this(), gateway_id = std::move(gateway_id), rate_per_second] {
+    return decide_rate(weak, gateway_id, rate_per_second);
+  };
+}
+
+boost::asio::awaitable<std::optional<std::chrono::microseconds>> SharedState::decide_rate(
+    std::weak_ptr<SharedState> weak, std::string gateway_id, double rate_per_second) {
+  auto self = weak.lock();
+  if (!self) co_return std::nullopt;
+  auto taking = self->rate_limit_.take(std::move(gateway_id), rate_per_second, 1);
+  auto admission = co_await std::move(taking);
+  if (!admission) {
+    self->failed(admission.error());
+    ++self->rate_fallbacks_;
+    co_return std::nullopt;
+  }
+  self->answered();
+  ++self->rate_decisions_;
+  co_return admission->allowed ? std::chrono::microseconds::zero() : admission->retry_after;
+}
+
+void SharedState::answered() {
+  if (!available_.exchange(true)) log::info("shared state available again", {{"store", "redis"}});
+}
+
+void SharedState::failed(const Error& error) {
+  if (available_.exchange(false)) {
+    log::warn("shared state unavailable, deciding alone",
+              {{"store", "redis"}, {"code", to_string(error.code)}, {"detail", std::string_view(error.detail)}});
+  }
+}
+
+SharedStats SharedState::stats() const {
+  SharedStats out;
+  out.available = available_.load();
+  out.rate_decisions = rate_decisions_.load();
+  out.rate_fallbacks = rate_fallbacks_.load();
+  return out;
+}
+
+}  // namespace coinfan::shared
