@@ -11,6 +11,7 @@
 #include "app/process_metrics.hpp"
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/http/server.hpp"
+#include "coinfan/shared/state.hpp"
 #include "coinfan/writes/service.hpp"
 
 namespace coinfan::aggregate {
@@ -28,6 +29,7 @@ struct MetricsSources {
   writes::WriteCounts writes;
   const aggregate::Views* views = nullptr;
   std::optional<ProcessMetrics> process;
+  std::optional<shared::SharedStats> shared;  // with shared.redis only
 };
 
 std::string render_metrics(const MetricsSources& sources);

@@ -159,7 +159,8 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
     return read ? std::move(handler) : auth->protect(http::Scope::write, std::move(handler));
   });
   router->add("GET", "/metrics",
-              http::sync_handler([&server, &reloads, gateways = stack.gateways, writes, views](const http::Request&) {
+              http::sync_handler([&server, &reloads, gateways = stack.gateways, writes, views,
+                                  shared = stack.shared](const http::Request&) {
                 http::Response response;
                 response.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 response.body = render_metrics({.server = server.stats(),
@@ -167,7 +168,8 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
                                                 .gateways = &gateways,
                                                 .writes = writes->counts(),
                                                 .views = views.get(),
-                                                .process = read_process_metrics()});
+                                                .process = read_process_metrics(),
+                                                .shared = shared ? std::optional(shared->stats()) : std::nullopt});
                 response.body += render_reload_metrics(reloads);
                 return response;
               }));

@@ -1,0 +1,189 @@
+// Three coinfan processes sharing one Redis (shared.redis), against one simulated gateway with
+// rate_limit_rps: together they stay within the one budget under sustained load; with Redis
+// killed mid-load every caller is still answered (each replica by its own bucket), the outage
+// is logged and counted, and the replicas rejoin when Redis is back.
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "coinfan/sim/demo.hpp"
+#include "coinfan/sim/simulator.hpp"
+#include "gateways/providers.hpp"
+#include "support/http_test_client.hpp"
+#include "support/logged_process.hpp"
+
+namespace coinfan {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using testing::LoggedProcess;
+
+constexpr int rate = 20;  // the gateway's rate_limit_rps
+
+std::uint16_t free_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+std::unique_ptr<LoggedProcess> start_redis(std::uint16_t port) {
+  auto redis = std::make_unique<LoggedProcess>(
+      COINFAN_REDIS_SERVER, std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
+                                                     "--appendonly", "no", "--daemonize", "no"});
+  EXPECT_TRUE(redis->wait_for_line("Ready to accept connections", 20s)) << redis->output();
+  return redis;
+}
+
+// The status of GET `target` on a new connection (0: no answer), and its body.
+std::pair<unsigned, std::string> get(std::uint16_t port, const std::string& target) {
+  testing::RawConnection connection(port);
+  connection.send(testing::get_request(target));
+  auto response = connection.read_response();
+  if (!response) return {0, {}};
+  return {response->result_int(), response->body()};
+}
+
+std::uint64_t metric(std::uint16_t port, const std::string& series) {
+  const auto [status, body] = get(port, "/metrics");
+  const auto at = body.find("\n" + series + " ");
+  if (status != 200 || at == std::string::npos) return 0;
+  return std::stoull(body.substr(at + series.size() + 2));
+}
+
+class SharedReplicas : public ::testing::Test {
+ protected:
+  SharedReplicas() : work_(asio::make_work_guard(io_)) {
+    simulator_ = sim::Simulator::start(io_, gateways::ccpayment_v1::type);
+    thread_ = std::thread([this] { io_.run(); });
+    redis_port_ = free_port();
+    redis_ = start_redis(redis_port_);
+    json::object gateway = sim::gateway_json(simulator_->gateway_config("legacy"));
+    gateway["timeout_ms"] = 3000;
+    gateway["retries"] = 0;
+    gateway["rate_limit_rps"] = rate;
+    json::object config{
+        {"server", json::object{{"listen", "127.0.0.1:0"}, {"threads", 2}}},
+        {"log", json::object{{"format", "json"}, {"level", "info"}}},
+        {"shared", json::object{{"redis", json::object{{"url", "redis://127.0.0.1:" + std::to_string(redis_port_)},
+                                                       {"key_prefix", "replicas-test:"},
+                                                       {"timeout_ms", 100}}}}},
+        {"gateways", json::array{gateway}}};
+    config_path_ = std::filesystem::temp_directory_path() / ("coinfan-replicas-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(config_path_) << json::serialize(config);
+    for (int i = 0; i < 3; ++i) {
+      replicas_.push_back(std::make_unique<LoggedProcess>(COINFAN_BINARY, std::vector<std::string>{"--config", config_path_.string()}));
+      const auto listening = replicas_.back()->wait_for_line("\"msg\":\"listening\"", 30s);
+      EXPECT_TRUE(listening) << replicas_.back()->output();
+      std::smatch match;
+      if (listening && std::regex_search(*listening, match, std::regex("\"port\":([0-9]+)"))) {
+        ports_.push_back(static_cast<std::uint16_t>(std::stoi(match[1])));
+      }
+    }
+  }
+  ~SharedReplicas() override {
+    replicas_.clear();
+    redis_.reset();
+    simulator_->stop();
+    work_.reset();
+    io_.stop();
+    thread_.join();
+    std::filesystem::remove(config_path_);
+  }
+
+  // Callers on every replica, each asking for fresh balances back to back, until `until`.
+  // Returns {answered 200, answered otherwise}.
+  std::pair<int, int> load(std::chrono::steady_clock::time_point until) {
+    std::atomic<int> ok{0};
+    std::atomic<int> failed{0};
+    std::vector<std::thread> callers;
+    for (const auto port : ports_) {
+      for (int c = 0; c < 2; ++c) {
+        callers.emplace_back([&, port] {
+          while (std::chrono::steady_clock::now() < until) {
+            const auto [status, body] = get(port, "/v1/balances?max_age_ms=0");
+            (status == 200 ? ok : failed)++;
+          }
+        });
+      }
+    }
+    for (auto& caller : callers) caller.join();
+    return {ok.load(), failed.load()};
+  }
+
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::unique_ptr<sim::Simulator> simulator_;
+  std::thread thread_;
+  std::uint16_t redis_port_ = 0;
+  std::unique_ptr<LoggedProcess> redis_;
+  std::filesystem::path config_path_;
+  std::vector<std::unique_ptr<LoggedProcess>> replicas_;
+  std::vector<std::uint16_t> ports_;
+};
+
+TEST_F(SharedReplicas, ThreeReplicasStayWithinOneBudgetAndKeepAnsweringWithoutRedis) {
+  ASSERT_EQ(ports_.size(), 3u);
+  // Sustained load on all three: the gateway sees at most the one budget.
+  simulator_->reset_counters();
+  const auto started = std::chrono::steady_clock::now();
+  const auto [ok, failed] = load(started + 5s);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto calls = simulator_->requests();
+  std::printf("[ replicas ] %llu upstream calls in %.2f s for %d answers (budget %d/s)\n",
+              static_cast<unsigned long long>(calls), seconds, ok, rate);
+  EXPECT_EQ(failed, 0);
+  EXPECT_GT(ok, 0);
+  EXPECT_LE(static_cast<double>(calls), rate * seconds * 1.05 + 1);
+  EXPECT_GE(static_cast<double>(calls), rate * seconds * 0.5);  // the budget is shared, not starved
+  for (const auto port : ports_) EXPECT_GT(metric(port, "coinfan_shared_decisions_total{tier=\"rate_limit\"}"), 0u);
+
+  // Redis gone mid-load: every caller is still answered, each replica by its own bucket.
+  std::atomic<bool> killed{false};
+  std::thread killer([&] {
+    std::this_thread::sleep_for(500ms);
+    redis_.reset();  // SIGKILL
+    killed = true;
+  });
+  const auto [ok_down, failed_down] = load(std::chrono::steady_clock::now() + 2s);
+  killer.join();
+  ASSERT_TRUE(killed);
+  EXPECT_EQ(failed_down, 0);
+  EXPECT_GT(ok_down, 0);
+  for (std::size_t i = 0; i < replicas_.size(); ++i) {
+    EXPECT_TRUE(replicas_[i]->wait_for_line("shared state unavailable, deciding alone", 5s)) << replicas_[i]->output();
+    EXPECT_GT(metric(ports_[i], "coinfan_shared_fallbacks_total{tier=\"rate_limit\"}"), 0u);
+    EXPECT_EQ(metric(ports_[i], "coinfan_shared_redis_available"), 0u);
+  }
+
+  // Redis back: the replicas rejoin at their next call.
+  redis_ = start_redis(redis_port_);
+  const auto [ok_back, failed_back] = load(std::chrono::steady_clock::now() + 1s);
+  EXPECT_EQ(failed_back, 0);
+  EXPECT_GT(ok_back, 0);
+  for (std::size_t i = 0; i < replicas_.size(); ++i) {
+    EXPECT_TRUE(replicas_[i]->wait_for_line("shared state available again", 5s)) << replicas_[i]->output();
+    EXPECT_EQ(metric(ports_[i], "coinfan_shared_redis_available"), 1u);
+  }
+}
+
+}  // namespace
+}  // namespace coinfan
