@@ -677,6 +677,17 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
 
   // --- one attempt: connection, token, exchange ------------------------------------------------
 
+  // Waits `wait` on the strand; false when the call was cancelled first.
+  template <typename Duration>
+  asio::awaitable<bool> pause(Duration wait, CallControl& control) {
+    asio::steady_timer timer(strand_, wait);
+    {
+      AbortScope scope(control, [&timer] { timer.cancel(); });
+      if (!control.cancelled) co_await timer.async_wait(as_result());
+    }
+    co_return !control.cancelled;
+  }
+
   asio::awaitable<Attempt> run_attempt(CallControl& control, const HttpRequest& message,
                                        SteadyClock::time_point deadline, milliseconds timeout,
                                        bool force_new) {
@@ -709,16 +720,9 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
                                                     ": no token before the request deadline"),
             Health::neutral);
       }
-      if (*wait > SteadyClock::duration::zero()) {
-        asio::steady_timer timer(strand_, *wait);
-        {
-          AbortScope scope(control, [&timer] { timer.cancel(); });
-          if (!control.cancelled) co_await timer.async_wait(as_result());
-        }
-        if (control.cancelled) {
-          bucket_.refund();
-          co_return Attempt(cancelled_error(), Health::neutral);
-        }
+      if (*wait > SteadyClock::duration::zero() && !co_await pause(*wait, control)) {
+        bucket_.refund();
+        co_return Attempt(cancelled_error(), Health::neutral);
       }
     }
 
@@ -739,12 +743,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
                                                                     ": no turn before the request deadline"),
                             Health::neutral);
         }
-        asio::steady_timer timer(strand_, *wait);
-        {
-          AbortScope scope(control, [&timer] { timer.cancel(); });
-          if (!control.cancelled) co_await timer.async_wait(as_result());
-        }
-        if (control.cancelled) {
+        if (!co_await pause(*wait, control)) {
           bucket_.refund();
           co_return Attempt(cancelled_error(), Health::neutral);
         }

@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "support/logged_process.hpp"
+#include "support/ports.hpp"
 
 namespace coinfan {
 namespace {

@@ -25,6 +25,7 @@
 #include "coinfan/shared/rate_limit.hpp"
 #include "coinfan/shared/redis.hpp"
 #include "support/logged_process.hpp"
+#include "support/ports.hpp"
 
 namespace coinfan::shared {
 namespace {
@@ -33,11 +34,7 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using testing::LoggedProcess;
 
-std::uint16_t free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
+using testing::free_port;
 
 // redis-server in the foreground, nothing persisted.
 class RedisServer {

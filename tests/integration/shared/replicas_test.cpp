@@ -28,6 +28,7 @@
 #include "gateways/providers.hpp"
 #include "support/http_test_client.hpp"
 #include "support/logged_process.hpp"
+#include "support/ports.hpp"
 
 namespace coinfan {
 namespace {
@@ -39,11 +40,7 @@ using testing::LoggedProcess;
 
 constexpr int rate = 20;  // the gateway's rate_limit_rps
 
-std::uint16_t free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
+using testing::free_port;
 
 std::unique_ptr<LoggedProcess> start_redis(std::uint16_t port) {
   auto redis = std::make_unique<LoggedProcess>(
