@@ -118,6 +118,7 @@ class SharedReplicas : public ::testing::Test {
           while (std::chrono::steady_clock::now() < until) {
             const auto [status, body] = get(port, "/v1/balances?max_age_ms=0");
             (status == 200 ? ok : failed)++;
+            ++answers_;
           }
         });
       }
@@ -135,6 +136,7 @@ class SharedReplicas : public ::testing::Test {
   std::filesystem::path config_path_;
   std::vector<std::unique_ptr<LoggedProcess>> replicas_;
   std::vector<std::uint16_t> ports_;
+  std::atomic<int> answers_{0};  // every answer load() got, for "mid-load"
 };
 
 TEST_F(SharedReplicas, ThreeReplicasStayWithinOneBudgetAndKeepAnsweringWithoutRedis) {
@@ -155,8 +157,10 @@ TEST_F(SharedReplicas, ThreeReplicasStayWithinOneBudgetAndKeepAnsweringWithoutRe
 
   // Redis gone mid-load: every caller is still answered, each replica by its own bucket.
   std::atomic<bool> killed{false};
+  // Mid-load: once every caller has been answered a few times in this phase.
+  const int answered_before = answers_.load();
   std::thread killer([&] {
-    std::this_thread::sleep_for(500ms);
+    while (answers_.load() < answered_before + 20) std::this_thread::yield();
     redis_.reset();  // SIGKILL
     killed = true;
   });
