@@ -22,7 +22,6 @@
 #include "coinfan/core/hash.hpp"
 #include "coinfan/sim/demo.hpp"
 #include "coinfan/sim/simulator.hpp"
-#include "gateways/providers.hpp"
 #include "support/logged_process.hpp"
 
 namespace coinfan {
@@ -33,10 +32,6 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using testing::LoggedProcess;
 
-const std::vector<std::pair<std::string, config::GatewayType>> members = {
-    {"ccp-main", gateways::ccpayment_v2::type}, {"ccp-legacy", gateways::ccpayment_v1::type},
-    {"cloud", gateways::cryptocloud::type},     {"trubit", gateways::trubit::type},
-    {"kuna", gateways::kuna::type}};
 const std::string gateway_list = "ccp-main,ccp-legacy,cloud,trubit,kuna";
 const std::string read_key = "dashboard-read-key-0123456789";
 const std::string write_key = "dashboard-write-key-0123456789";
@@ -47,21 +42,21 @@ json::object api_key(const std::string& name, const std::string& secret, json::a
 
 class Dashboard : public ::testing::Test {
  protected:
-  Dashboard() : work_(asio::make_work_guard(io_)) {
-    for (const auto& [id, type] : members) simulators_.push_back(sim::Simulator::start(io_, type));
+  // The five simulators of `coinfan --demo` (ids as in gateway_list).
+  Dashboard() : work_(asio::make_work_guard(io_)), demo_(sim::start_demo_gateways(io_)) {
     thread_ = std::thread([this] { io_.run(); });
   }
   ~Dashboard() override {
     coinfan_.reset();
-    for (auto& simulator : simulators_) simulator->stop();
+    for (auto& simulator : demo_.simulators) simulator->stop();
     work_.reset();
     io_.stop();
     thread_.join();
   }
 
   sim::Simulator& simulator(const std::string& id) {
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      if (members[i].first == id) return *simulators_[i];
+    for (std::size_t i = 0; i < demo_.gateways.size(); ++i) {
+      if (demo_.gateways[i].id == id) return *demo_.simulators[i];
     }
     throw std::invalid_argument(id);
   }
@@ -69,8 +64,8 @@ class Dashboard : public ::testing::Test {
   // Starts coinfan on a free loopback port with the five gateways and `keys`.
   void start(json::array keys = {}) {
     json::array gateways;
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      json::object entry = sim::gateway_json(simulators_[i]->gateway_config(members[i].first));
+    for (const auto& gateway : demo_.gateways) {
+      json::object entry = sim::gateway_json(gateway);
       entry["timeout_ms"] = 2000;
       entry["retries"] = 0;
       gateways.push_back(std::move(entry));
@@ -109,7 +104,7 @@ class Dashboard : public ::testing::Test {
  private:
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
-  std::vector<std::unique_ptr<sim::Simulator>> simulators_;
+  sim::DemoGateways demo_;
   std::thread thread_;
   std::filesystem::path config_path_;
   std::unique_ptr<LoggedProcess> coinfan_;
