@@ -11,7 +11,7 @@ std::shared_ptr<SharedState> SharedState::create(boost::asio::any_io_executor ex
 }
 
 SharedState::SharedState(std::shared_ptr<RedisClient> redis, std::string key_prefix)
-    : redis_(redis), rate_limit_(std::move(redis), std::move(key_prefix)) {}
+    : rate_limit_(std::move(redis), std::move(key_prefix)) {}
 
 upstream::SharedBudget SharedState::rate_budget(std::string gateway_id, double rate_per_second) {
   // The coroutine gets everything as parameters, so nothing dangles across co_await.

@@ -47,7 +47,6 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   void answered();
   void failed(const Error& error);
 
-  std::shared_ptr<RedisClient> redis_;
   SharedRateLimit rate_limit_;
   std::atomic<bool> available_{true};
   std::atomic<std::uint64_t> rate_decisions_{0};
