@@ -154,7 +154,8 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     auto connection = std::make_unique<Connection>(strand);
     connection->stream.expires_at(deadline);
     tcp::resolver resolver(strand);
-    auto resolving = resolver.async_resolve(options.host, std::to_string(options.port), use_tuple);
+    const auto& target = options.endpoint;
+    auto resolving = resolver.async_resolve(target.host, std::to_string(target.port), use_tuple);
     auto [resolve_ec, endpoints] = co_await std::move(resolving);
     if (resolve_ec) co_return failure(ErrorCode::unreachable, "resolve", resolve_ec);
     auto connecting = connection->stream.async_connect(endpoints, use_tuple);
@@ -163,14 +164,14 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     if (connect_ec) co_return failure(ErrorCode::unreachable, "connect", connect_ec);
     ++opened;
     std::vector<std::vector<std::string>> setup;
-    if (options.password) {
-      if (options.user) {
-        setup.push_back({"AUTH", *options.user, *options.password});
+    if (target.password) {
+      if (target.user) {
+        setup.push_back({"AUTH", *target.user, *target.password});
       } else {
-        setup.push_back({"AUTH", *options.password});
+        setup.push_back({"AUTH", *target.password});
       }
     }
-    if (options.database) setup.push_back({"SELECT", std::to_string(*options.database)});
+    if (target.database) setup.push_back({"SELECT", std::to_string(*target.database)});
     if (!setup.empty()) {
       auto exchanging = exchange(*connection, setup);
       auto replies = co_await std::move(exchanging);
@@ -178,7 +179,7 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
       for (std::size_t i = 0; i < replies->size(); ++i) {
         if (!(*replies)[i].is_error()) continue;
         // The reply may say what was wrong; it never holds the password.
-        const bool auth = options.password && i == 0;
+        const bool auth = target.password && i == 0;
         co_return make_error(auth ? ErrorCode::auth_failed : ErrorCode::invalid_argument,
                              std::string(auth ? "redis refused AUTH: " : "redis refused SELECT: ") + (*replies)[i].text);
       }
@@ -256,11 +257,7 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
 
 RedisOptions redis_options(const config::RedisConfig& config) {
   RedisOptions options;
-  options.host = config.endpoint.host;
-  options.port = config.endpoint.port;
-  options.user = config.endpoint.user;
-  options.password = config.endpoint.password;
-  options.database = config.endpoint.database;
+  options.endpoint = config.endpoint;
   options.timeout = config.timeout;
   return options;
 }

@@ -47,11 +47,7 @@ struct RedisValue {
 
 // Where and how to reach Redis (redis_options() makes them from `shared.redis`).
 struct RedisOptions {
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 6379;
-  std::optional<std::string> user;
-  std::optional<std::string> password;
-  std::optional<unsigned> database;
+  config::RedisEndpoint endpoint{"127.0.0.1", 6379, std::nullopt, std::nullopt, std::nullopt};
   std::chrono::milliseconds timeout{50};  // per command or pipeline, waiting and connecting included
   std::size_t max_connections = 8;        // open at once; more callers wait for one (within timeout)
   std::size_t max_idle = 4;               // pooled connections kept open while idle

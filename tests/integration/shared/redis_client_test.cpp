@@ -79,9 +79,9 @@ class RedisClientTest : public ::testing::Test {
   std::shared_ptr<RedisClient> client(std::uint16_t port, std::chrono::milliseconds timeout = 1000ms,
                                       std::optional<std::string> password = std::nullopt) {
     RedisOptions options;
-    options.port = port;
+    options.endpoint.port = port;
     options.timeout = timeout;
-    options.password = std::move(password);
+    options.endpoint.password = std::move(password);
     clients_.push_back(RedisClient::create(io_.get_executor(), options));
     return clients_.back();
   }
@@ -181,7 +181,7 @@ TEST_F(RedisClientTest, AStalledRedisIsATimeoutAtTheDeadlineAndItsConnectionIsNo
 TEST_F(RedisClientTest, ACallerWaitingForAConnectionGivesUpAtItsDeadline) {
   RedisServer server(free_port());
   RedisOptions options;
-  options.port = server.port();
+  options.endpoint.port = server.port();
   options.timeout = 300ms;
   options.max_connections = 1;
   auto redis = RedisClient::create(io_.get_executor(), options);
