@@ -53,9 +53,21 @@ struct CallOutcome {
   std::optional<Error> error;      // set on failure
   std::chrono::milliseconds latency{0};
   std::chrono::steady_clock::time_point completed_at{};
+  bool reused = false;  // an answer made earlier elsewhere, before this call asked (shown as cached)
 };
 template <typename T>
 using CallOutcomePtr = std::shared_ptr<const CallOutcome<T>>;
+
+// What an invocation yielded when the answer may come from elsewhere (another replica made the
+// call, see SharedCalls): the result, how old it already is, and the latency of the call that
+// produced it (nullopt: this invocation's own).
+template <typename T>
+struct Answered {
+  Result<T> result;
+  std::chrono::milliseconds age{0};
+  std::optional<std::chrono::milliseconds> latency;
+  bool reused = false;
+};
 
 inline Error deadline_error(std::chrono::milliseconds budget) {
   return make_error(ErrorCode::timeout, "no answer within " + std::to_string(budget.count()) + " ms");
@@ -65,6 +77,7 @@ template <typename T>
 class GatewayCall : public std::enable_shared_from_this<GatewayCall<T>> {
  public:
   using Invoke = std::function<boost::asio::awaitable<Result<T>>()>;
+  using InvokeAnswered = std::function<boost::asio::awaitable<Answered<T>>()>;
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
   // Runs once, on the call's strand, before any waiter resumes.
   using OnDone = std::function<void(const GatewayCall&, const CallOutcomePtr<T>&)>;
@@ -78,6 +91,18 @@ class GatewayCall : public std::enable_shared_from_this<GatewayCall<T>> {
 
   // Starts the adapter call and its deadline; call once, without holding a lock `on_done` takes.
   void start(Invoke invoke, OnDone on_done = {}) {
+    start_answered(
+        [invoke = std::move(invoke)]() -> boost::asio::awaitable<Answered<T>> {
+          auto call = invoke();
+          Result<T> result = co_await std::move(call);
+          co_return Answered<T>{std::move(result), std::chrono::milliseconds(0), std::nullopt, false};
+        },
+        std::move(on_done));
+  }
+
+  // The same for an invocation that may answer with an older result made elsewhere: the
+  // outcome's completed_at is moved back by its age, its latency is the producing call's.
+  void start_answered(InvokeAnswered invoke, OnDone on_done = {}) {
     // Held by every handler of this call's work; when the last is destroyed without the call
     // having finished (the io_context dropped them at shutdown), the waiters are let go, which
     // breaks the cycle waiter frame -> call -> outcome -> waiter.
@@ -119,27 +144,32 @@ class GatewayCall : public std::enable_shared_from_this<GatewayCall<T>> {
     ~Work() { outcome->abandon(); }
   };
 
-  static boost::asio::awaitable<void> run(std::shared_ptr<GatewayCall> self, Invoke invoke,
+  static boost::asio::awaitable<void> run(std::shared_ptr<GatewayCall> self, InvokeAnswered invoke,
                                           std::shared_ptr<Work> /*work*/) {
-    std::optional<Result<T>> result;
+    std::optional<Answered<T>> answered;
     try {
       auto call = invoke();
-      result.emplace(co_await std::move(call));
+      answered.emplace(co_await std::move(call));
     } catch (const std::exception& e) {
       // Adapters do not throw for upstream data; this is a bug or a cancellation surfacing.
-      result.emplace(make_error(ErrorCode::internal, std::string("gateway call failed: ") + e.what()));
+      answered.emplace(Answered<T>{make_error(ErrorCode::internal, std::string("gateway call failed: ") + e.what()),
+                                   std::chrono::milliseconds(0), std::nullopt, false});
     }
     self->running_ = false;
-    self->finish(std::move(*result));
+    self->finish(std::move(answered->result), answered->age, answered->latency, answered->reused);
   }
 
-  void finish(Result<T> result) {
+  void finish(Result<T> result, std::chrono::milliseconds age = std::chrono::milliseconds(0),
+              std::optional<std::chrono::milliseconds> latency = std::nullopt, bool reused = false) {
     if (done_) return;
     done_ = true;
     timer_.cancel();
     auto outcome = std::make_shared<CallOutcome<T>>();
-    outcome->latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
-    outcome->completed_at = clock_();
+    outcome->latency = latency ? *latency
+                               : std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                                       started_);
+    outcome->completed_at = clock_() - age;
+    outcome->reused = reused;
     if (result.ok()) {
       outcome->value = std::make_shared<const T>(std::move(result).value());
     } else {

@@ -17,6 +17,7 @@
 #include "coinfan/aggregate/health.hpp"
 #include "coinfan/aggregate/merge.hpp"
 #include "coinfan/aggregate/render.hpp"
+#include "coinfan/aggregate/shared_calls.hpp"
 #include "coinfan/core/log.hpp"
 #include "coinfan/gateways/gateway.hpp"
 
@@ -158,10 +159,12 @@ constexpr ViewSpec<CoinList, CoinView> coins_spec{&gateways::Gateway::coins, &co
 }  // namespace
 
 struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
-  Impl(std::vector<ViewGateway> list, config::CacheConfig cache_config, asio::any_io_executor ex, ViewClock view_clock)
+  Impl(std::vector<ViewGateway> list, config::CacheConfig cache_config, asio::any_io_executor ex, ViewClock view_clock,
+       std::shared_ptr<SharedCalls> shared_calls)
       : gateways(std::move(list)),
         executor(std::move(ex)),
         clock(std::move(view_clock)),
+        shared(std::move(shared_calls)),
         health(gateways.size()),
         cache(cache_config),
         policy(cache_config) {
@@ -185,6 +188,7 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
   std::array<std::vector<std::string>, 3> default_ids;  // per ViewKind: its default selection, sorted
   asio::any_io_executor executor;
   ViewClock clock;
+  std::shared_ptr<SharedCalls> shared;  // null: this replica alone
 
   mutable std::mutex store_mutex;  // guards the slots and health
   // One balance slot serves the balances and the prices views: one call, one price book.
@@ -292,6 +296,85 @@ namespace {
 
 using Impl = Views::Impl;
 
+UnixMillis unix_now() {
+  return std::chrono::duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Each call's name in the shared tier, and its value's codec.
+template <typename T>
+struct SharedCodec;
+template <>
+struct SharedCodec<BalanceSnapshot> {
+  static constexpr std::string_view call = "balances";
+  static std::string encode(const BalanceSnapshot& value) {
+    return encode_balances(value.balances, value.prices, value.price_error);
+  }
+  static Result<BalanceSnapshot> decode(std::string_view text) {
+    auto decoded = decode_balances(text);
+    if (!decoded) return std::move(decoded).error();
+    return BalanceSnapshot{std::move(decoded->balances), std::move(decoded->prices), std::move(decoded->price_error)};
+  }
+};
+template <>
+struct SharedCodec<CoinList> {
+  static constexpr std::string_view call = "coins";
+  static std::string encode(const CoinList& value) { return encode_coins(value); }
+  static Result<CoinList> decode(std::string_view text) { return decode_coins(text); }
+};
+
+template <typename T>
+std::string shared_name(std::string_view gateway_id) {
+  return std::string(SharedCodec<T>::call) + ":" + std::string(gateway_id);
+}
+
+// One gateway call through the shared tier: another replica's recent answer, the answer of the
+// call another replica is making, or this replica's own call (shared with the others). A
+// reused answer keeps its age and latency; its value is decoded from the record.
+template <typename T>
+asio::awaitable<Answered<T>> shared_call(std::shared_ptr<SharedCalls> shared, std::shared_ptr<gateways::Gateway> gateway,
+                                         asio::awaitable<Result<T>> (gateways::Gateway::*call)(), SharedWant want) {
+  auto own = std::make_shared<std::optional<Result<T>>>();
+  const UnixMillis asked_at = unix_now();
+  auto running = shared->run(
+      shared_name<T>(gateway->id()), want, [gateway, call, own]() -> asio::awaitable<SharedRecord> {
+        const auto started = std::chrono::steady_clock::now();
+        auto calling = ((*gateway).*call)();
+        Result<T> result = co_await std::move(calling);
+        SharedRecord record;
+        record.completed_at = unix_now();
+        record.latency_ms = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started).count();
+        record.good = result.ok();
+        if (result) {
+          record.payload = SharedCodec<T>::encode(*result);
+        } else {
+          record.error = result.error();
+        }
+        *own = std::move(result);
+        co_return record;
+      });
+  SharedRecord record = co_await std::move(running);
+  if (*own) co_return Answered<T>{std::move(**own), Millis(0), std::nullopt, false};
+  const Millis age(std::max<UnixMillis>(0, unix_now() - record.completed_at));
+  const bool reused = record.completed_at < asked_at;
+  if (!record.good) co_return Answered<T>{std::move(record.error), age, Millis(record.latency_ms), reused};
+  auto decoded = SharedCodec<T>::decode(record.payload);
+  if (!decoded) {
+    co_return Answered<T>{make_error(ErrorCode::internal, "another replica's answer could not be read"), Millis(0),
+                          std::nullopt, false};
+  }
+  co_return Answered<T>{std::move(decoded).value(), age, Millis(record.latency_ms), reused};
+}
+
+// What a fan-out under `bound` accepts from other replicas: a good answer within its reuse
+// window, or, without one (max_age 0), only answers made after it asked.
+SharedWant shared_want(const DataBound& bound, Millis gateway_timeout) {
+  SharedWant want;
+  const UnixMillis now = unix_now();
+  want.since = bound.reuse ? now - std::chrono::duration_cast<Millis>(*bound.reuse).count() : now;
+  want.lease = gateway_timeout + Millis(250);
+  return want;
+}
+
 // Calls (or reuses, or joins) every selected gateway at once, as the slot policy decides;
 // returns when each has answered or reached its own deadline. A failed gateway falls back to
 // its last good answer while the bound allows.
@@ -332,11 +415,19 @@ asio::awaitable<std::vector<Fetch<T>>> fan_out(std::shared_ptr<Impl> self, std::
   }
   for (const std::size_t i : to_start) {
     const std::size_t index = selection[i];
-    calls[i]->start([call, gateway = self->gateways[index].gateway] { return ((*gateway).*call)(); },
-                    [weak = std::weak_ptr<Impl>(self), index, generation = generations[i]](
-                        const GatewayCall<T>& done, const CallOutcomePtr<T>& outcome) {
-                      if (auto impl = weak.lock()) impl->template record<T>(index, &done, generation, outcome);
-                    });
+    auto on_done = [weak = std::weak_ptr<Impl>(self), index, generation = generations[i]](
+                       const GatewayCall<T>& done, const CallOutcomePtr<T>& outcome) {
+      if (auto impl = weak.lock()) impl->template record<T>(index, &done, generation, outcome);
+    };
+    const auto& entry = self->gateways[index];
+    if (self->shared) {
+      calls[i]->start_answered([shared = self->shared, call, gateway = entry.gateway,
+                                want = shared_want(bound, entry.timeout)] {
+        return shared_call<T>(shared, gateway, call, want);
+      }, std::move(on_done));
+    } else {
+      calls[i]->start([call, gateway = entry.gateway] { return ((*gateway).*call)(); }, std::move(on_done));
+    }
   }
   auto waiting = await_every(calls);
   const auto outcomes = co_await std::move(waiting);
@@ -348,6 +439,7 @@ asio::awaitable<std::vector<Fetch<T>>> fan_out(std::shared_ptr<Impl> self, std::
     fetch.contacted_at = outcome->completed_at;
     if (outcome->value) {
       fetch.data = outcome;
+      fetch.cached = outcome->reused;
       continue;
     }
     fetch.error = outcome->error;
@@ -551,6 +643,9 @@ void Views::invalidate_balances(std::string_view gateway_id) {
     slot.in_flight.reset();
     ++slot.generation;
   }
+  if (impl_->shared) {
+    asio::co_spawn(impl_->executor, impl_->shared->forget(shared_name<BalanceSnapshot>(gateway_id)), asio::detached);
+  }
   std::lock_guard lock(impl_->cache_mutex);
   impl_->policy.invalidate();
 }
@@ -572,9 +667,9 @@ ViewCacheStats Views::cache_stats(ViewKind kind) const {
 }
 
 std::shared_ptr<Views> make_views(std::vector<ViewGateway> gateways, config::CacheConfig cache,
-                                  asio::any_io_executor executor, ViewClock clock) {
-  return std::make_shared<Views>(
-      std::make_shared<Views::Impl>(std::move(gateways), cache, std::move(executor), std::move(clock)));
+                                  asio::any_io_executor executor, ViewClock clock, std::shared_ptr<SharedCalls> shared) {
+  return std::make_shared<Views>(std::make_shared<Views::Impl>(std::move(gateways), cache, std::move(executor),
+                                                               std::move(clock), std::move(shared)));
 }
 
 }  // namespace coinfan::aggregate

@@ -138,7 +138,8 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
     const bool read = request.method == "GET" || request.method == "HEAD";
     return auth->check(request, read ? http::Scope::read : http::Scope::write);
   });
-  auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor());
+  auto views = aggregate::make_views(view_gateways, config.cache, io.get_executor(), {},
+                                     stack.shared ? stack.shared->calls(config.cache.stale) : nullptr);
   writes::WriteOptions write_options;
   // A write still resolving answers outcome_unknown before the server's request timeout would.
   write_options.answer_within = std::max(std::chrono::milliseconds(1000),

@@ -11,7 +11,20 @@ std::shared_ptr<SharedState> SharedState::create(boost::asio::any_io_executor ex
 }
 
 SharedState::SharedState(std::shared_ptr<RedisClient> redis, std::string key_prefix)
-    : rate_limit_(std::move(redis), std::move(key_prefix)) {}
+    : redis_(redis), key_prefix_(key_prefix), rate_limit_(std::move(redis), std::move(key_prefix)) {}
+
+std::shared_ptr<aggregate::SharedCalls> SharedState::calls(std::chrono::milliseconds keep_good) {
+  if (calls_) return calls_;
+  RedisSharedCalls::Hooks hooks;
+  hooks.on_answer = [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->answered();
+  };
+  hooks.on_failure = [weak = weak_from_this()](const Error& error) {
+    if (auto self = weak.lock()) self->failed(error);
+  };
+  calls_ = std::make_shared<RedisSharedCalls>(redis_, key_prefix_, keep_good, std::move(hooks));
+  return calls_;
+}
 
 upstream::SharedBudget SharedState::rate_budget(std::string gateway_id, double rate_per_second) {
   // The coroutine gets everything as parameters, so nothing dangles across co_await.
@@ -52,6 +65,11 @@ SharedStats SharedState::stats() const {
   out.available = available_.load();
   out.rate_decisions = rate_decisions_.load();
   out.rate_fallbacks = rate_fallbacks_.load();
+  if (calls_) {
+    const auto calls = calls_->stats();
+    out.cache_decisions = calls.decisions;
+    out.cache_fallbacks = calls.fallbacks;
+  }
   return out;
 }
 

@@ -43,6 +43,8 @@ class Gateway;
 
 namespace coinfan::aggregate {
 
+class SharedCalls;
+
 // Cache ages and freshness run on `steady`; `as_of` and health times on `system`. Tests move
 // both instead of sleeping. Per-gateway deadlines and latencies always use real time.
 struct ViewClock {
@@ -85,8 +87,10 @@ class Views {
 };
 
 // Gateways in configuration order (responses list them in this order). Every fan-out and
-// background refresh runs on `executor`.
+// background refresh runs on `executor`. With `shared` (shared.redis), a gateway call this
+// replica would make goes through the replicas' shared tier (shared_calls.hpp) first.
 std::shared_ptr<Views> make_views(std::vector<ViewGateway> gateways, config::CacheConfig cache,
-                                  boost::asio::any_io_executor executor, ViewClock clock = {});
+                                  boost::asio::any_io_executor executor, ViewClock clock = {},
+                                  std::shared_ptr<SharedCalls> shared = nullptr);
 
 }  // namespace coinfan::aggregate

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "coinfan/config/config.hpp"
+#include "coinfan/shared/calls.hpp"
 #include "coinfan/shared/rate_limit.hpp"
 #include "coinfan/shared/redis.hpp"
 #include "coinfan/upstream/client.hpp"
@@ -26,6 +27,8 @@ struct SharedStats {
   bool available = true;           // the last Redis call answered
   std::uint64_t rate_decisions = 0;  // budget decisions Redis made
   std::uint64_t rate_fallbacks = 0;  // budget decisions left to the local bucket
+  std::uint64_t cache_decisions = 0;  // gateway calls the shared tier settled (calls.hpp)
+  std::uint64_t cache_fallbacks = 0;  // gateway calls made alone because Redis could not answer
 };
 
 class SharedState : public std::enable_shared_from_this<SharedState> {
@@ -35,6 +38,10 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   // The shared budget of one gateway: `rate_per_second` for all replicas together, evenly
   // spaced (burst 1), keyed by the gateway id under the key prefix.
   upstream::SharedBudget rate_budget(std::string gateway_id, double rate_per_second);
+
+  // The views' shared tier (calls.hpp): one replica calls a gateway, the others take its
+  // answer; good answers are kept for `keep_good` (cache.stale). One per state.
+  std::shared_ptr<aggregate::SharedCalls> calls(std::chrono::milliseconds keep_good);
 
   SharedStats stats() const;
 
@@ -47,7 +54,10 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   void answered();
   void failed(const Error& error);
 
+  std::shared_ptr<RedisClient> redis_;
+  std::string key_prefix_;
   SharedRateLimit rate_limit_;
+  std::shared_ptr<RedisSharedCalls> calls_;
   std::atomic<bool> available_{true};
   std::atomic<std::uint64_t> rate_decisions_{0};
   std::atomic<std::uint64_t> rate_fallbacks_{0};
