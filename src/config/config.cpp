@@ -514,7 +514,8 @@ void with_object(ObjectReader& root, std::string_view key, const Environment& en
   fn(in);
 }
 
-// shared.redis: url (required), password, key_prefix, timeout_ms.
+// shared.redis: url (required), password, ca_file and tls_server_name (rediss:// only),
+// key_prefix, timeout_ms.
 void read_redis(ObjectReader& in, SharedConfig& shared) {
   RedisConfig redis;
   std::string url;
@@ -527,6 +528,38 @@ void read_redis(ObjectReader& in, SharedConfig& shared) {
       ok = false;
     } else {
       redis.endpoint = std::move(*endpoint);
+    }
+  }
+  const bool plain = ok && !redis.endpoint.tls;  // a redis:// url
+  // Checked here so that a wrong file fails at start-up; the client loads it once, when made.
+  if (in.read_string("ca_file", redis.ca_file, false)) {
+    if (plain) {
+      in.error("ca_file", "is only for a rediss:// (TLS) url");
+      ok = false;
+    } else if (redis.ca_file.empty()) {
+      in.error("ca_file", "must not be empty (leave it out for the system's trust store)");
+      ok = false;
+    } else {
+      std::ifstream probe(redis.ca_file, std::ios::binary);
+      std::ostringstream pem;
+      if (probe) pem << probe.rdbuf();
+      if (!probe) {
+        in.error("ca_file", "cannot read file " + as_written(in.find("ca_file")));
+        ok = false;
+      } else if (pem.view().find("-----BEGIN CERTIFICATE-----") == std::string_view::npos) {
+        in.error("ca_file", "no PEM certificate in " + as_written(in.find("ca_file")));
+        ok = false;
+      }
+    }
+  }
+  if (in.read_string("tls_server_name", redis.tls_server_name, false)) {
+    if (plain) {
+      in.error("tls_server_name", "is only for a rediss:// (TLS) url");
+      ok = false;
+    } else if (redis.tls_server_name.empty() || redis.tls_server_name.size() > 253 ||
+               redis.tls_server_name.find_first_of(" /:@") != std::string::npos) {
+      in.error("tls_server_name", "must be a host name");
+      ok = false;
     }
   }
   std::string password;

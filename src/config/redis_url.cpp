@@ -16,10 +16,10 @@ Result<RedisEndpoint> parse_redis_url(std::string_view text) {
   auto parsed = boost::urls::parse_uri(text);
   if (!parsed) return invalid_url("not a URL");
   const auto& url = *parsed;
-  if (url.scheme() == "rediss") return invalid_url("rediss:// (TLS) is not available yet; use redis://");
-  if (url.scheme() != "redis") return invalid_url("the scheme must be redis://");
+  if (url.scheme() != "redis" && url.scheme() != "rediss") return invalid_url("the scheme must be redis:// or rediss:// (TLS)");
   if (url.has_query() || url.has_fragment()) return invalid_url("no query or fragment is allowed");
   RedisEndpoint options;
+  options.tls = url.scheme() == "rediss";
   options.host = url.host_address();
   if (options.host.empty()) return invalid_url("no host");
   if (url.has_port()) {

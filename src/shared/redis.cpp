@@ -3,12 +3,17 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <hiredis/hiredis.h>
 #include <hiredis/read.h>
 
@@ -18,11 +23,16 @@
 #include <deque>
 #include <utility>
 
+#include "coinfan/core/log.hpp"
+#include "upstream/tls.hpp"
+
 namespace coinfan::shared {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
@@ -66,12 +76,29 @@ std::string format_command(const std::vector<std::string>& argv) {
   return out;
 }
 
-// One open connection with its RESP reader.
+// One open connection with its RESP reader: plain TCP, or TLS over it when given a context.
 struct Connection {
-  explicit Connection(asio::any_io_executor executor) : stream(std::move(executor)), reader(redisReaderCreate()) {
+  Connection(asio::any_io_executor executor, ssl::context* tls) : reader(redisReaderCreate()) {
     if (!reader) throw std::bad_alloc();
+    if (tls != nullptr) {
+      secure.emplace(std::move(executor), *tls);
+    } else {
+      plain.emplace(std::move(executor));
+    }
   }
-  beast::tcp_stream stream;
+  // The TCP layer, whose expiry bounds every operation on either stream.
+  beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+  auto read_some() {
+    return secure ? secure->async_read_some(asio::buffer(buffer), use_tuple)
+                  : plain->async_read_some(asio::buffer(buffer), use_tuple);
+  }
+  auto write(const std::string& wire) {
+    return secure ? asio::async_write(*secure, asio::buffer(wire), use_tuple)
+                  : asio::async_write(*plain, asio::buffer(wire), use_tuple);
+  }
+
+  std::optional<beast::tcp_stream> plain;
+  std::optional<TlsStream> secure;
   std::unique_ptr<redisReader, ReaderDeleter> reader;
   std::array<char, 16384> buffer{};
 };
@@ -91,7 +118,7 @@ asio::awaitable<Result<RedisValue>> read_reply(Connection& connection) {
       std::unique_ptr<redisReply, ReplyDeleter> reply(static_cast<redisReply*>(raw));
       co_return value_of(*reply);
     }
-    auto reading = connection.stream.async_read_some(asio::buffer(connection.buffer), use_tuple);
+    auto reading = connection.read_some();
     auto [ec, n] = co_await std::move(reading);
     if (ec == beast::error::timeout) co_return make_error(ErrorCode::timeout, "redis did not answer in time");
     if (ec) co_return failure(ErrorCode::unreachable, "read", ec);
@@ -99,6 +126,18 @@ asio::awaitable<Result<RedisValue>> read_reply(Connection& connection) {
       co_return make_error(ErrorCode::bad_response, "redis sent malformed RESP");
     }
   }
+}
+
+// A failed TLS handshake: the certificate refused (OpenSSL's reason), the connection lost, or
+// another TLS failure (OpenSSL's reason is in the message).
+Error handshake_failure(TlsStream& stream, const boost::system::error_code& ec, const std::string& name) {
+  if (auto refusal = upstream::certificate_refusal(stream.native_handle())) {
+    return make_error(ErrorCode::tls_error,
+                      "redis TLS handshake failed: the server's certificate is refused for " + name + ": " + *refusal);
+  }
+  const bool lost = ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+                    ec == ssl::error::stream_truncated;
+  return make_error(lost ? ErrorCode::unreachable : ErrorCode::tls_error, "redis TLS handshake failed: " + ec.message());
 }
 
 }  // namespace
@@ -116,10 +155,28 @@ struct Waiter {
 struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
   Impl(asio::any_io_executor ex, RedisOptions opts) : strand(asio::make_strand(ex)), options(std::move(opts)) {
     options.max_connections = std::max<std::size_t>(1, options.max_connections);
+    if (!options.endpoint.tls) {
+      if (!options.ca_file.empty() || !options.tls_server_name.empty()) {
+        setup_error = make_error(ErrorCode::invalid_argument, "redis: ca_file and tls_server_name are for rediss:// only");
+      }
+    } else if (auto context = upstream::make_tls_client_context(options.ca_file); !context) {
+      setup_error = make_error(context.error().code, "redis TLS: " + context.error().detail);
+    } else {
+      tls = std::move(context).value();
+      tls_name = options.tls_server_name.empty() ? options.endpoint.host : options.tls_server_name;
+      boost::system::error_code not_ip;
+      asio::ip::make_address(tls_name, not_ip);
+      tls_name_is_ip = !not_ip;
+    }
+    if (setup_error) log::error("redis client cannot start", {{"store", "redis"}, {"detail", std::string_view(setup_error->detail)}});
   }
 
   asio::strand<asio::any_io_executor> strand;
   RedisOptions options;
+  std::optional<Error> setup_error;  // returned by every call
+  std::unique_ptr<ssl::context> tls;  // rediss:// only; outlives every connection
+  std::string tls_name;               // what the server's certificate must carry
+  bool tls_name_is_ip = false;
   std::vector<std::unique_ptr<Connection>> idle;
   std::deque<std::shared_ptr<Waiter>> waiters;
   std::size_t open_count = 0;  // open or being opened
@@ -129,7 +186,7 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
   // A connection that completed its exchange goes to the first waiter or back to the pool; one
   // that failed is closed, and its slot goes to the first waiter or is freed.
   void release(std::unique_ptr<Connection> connection) {
-    if (connection) connection->stream.expires_never();
+    if (connection) connection->tcp().expires_never();
     if (!waiters.empty()) {
       auto waiter = std::move(waiters.front());
       waiters.pop_front();
@@ -149,20 +206,30 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     --open_count;
   }
 
-  // Resolve, connect, AUTH, SELECT, all before `deadline`.
+  // Resolve, connect, the TLS handshake, AUTH, SELECT, all before `deadline`.
   asio::awaitable<Result<std::unique_ptr<Connection>>> open(std::chrono::steady_clock::time_point deadline) {
-    auto connection = std::make_unique<Connection>(strand);
-    connection->stream.expires_at(deadline);
+    auto connection = std::make_unique<Connection>(strand, tls.get());
+    connection->tcp().expires_at(deadline);
     tcp::resolver resolver(strand);
     const auto& target = options.endpoint;
     auto resolving = resolver.async_resolve(target.host, std::to_string(target.port), use_tuple);
     auto [resolve_ec, endpoints] = co_await std::move(resolving);
     if (resolve_ec) co_return failure(ErrorCode::unreachable, "resolve", resolve_ec);
-    auto connecting = connection->stream.async_connect(endpoints, use_tuple);
+    auto connecting = connection->tcp().async_connect(endpoints, use_tuple);
     auto [connect_ec, endpoint] = co_await std::move(connecting);
     if (connect_ec == beast::error::timeout) co_return make_error(ErrorCode::timeout, "redis connect timed out");
     if (connect_ec) co_return failure(ErrorCode::unreachable, "connect", connect_ec);
     ++opened;
+    if (connection->secure) {
+      // SNI for a name, and the name or address the certificate must carry.
+      if (!upstream::expect_peer(connection->secure->native_handle(), tls_name, tls_name_is_ip)) {
+        co_return make_error(ErrorCode::tls_error, "redis TLS: cannot set the expected server name " + tls_name);
+      }
+      auto handshaking = connection->secure->async_handshake(ssl::stream_base::client, use_tuple);
+      auto [handshake_ec] = co_await std::move(handshaking);
+      if (handshake_ec == beast::error::timeout) co_return make_error(ErrorCode::timeout, "redis TLS handshake timed out");
+      if (handshake_ec) co_return handshake_failure(*connection->secure, handshake_ec, tls_name);
+    }
     std::vector<std::vector<std::string>> setup;
     if (target.password) {
       if (target.user) {
@@ -221,7 +288,7 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
                                                                    const std::vector<std::vector<std::string>>& commands) {
     std::string wire;
     for (const auto& argv : commands) wire += format_command(argv);
-    auto writing = asio::async_write(connection.stream, asio::buffer(wire), use_tuple);
+    auto writing = connection.write(wire);
     auto [write_ec, written] = co_await std::move(writing);
     if (write_ec == beast::error::timeout) co_return make_error(ErrorCode::timeout, "redis did not take the command in time");
     if (write_ec) co_return failure(ErrorCode::unreachable, "write", write_ec);
@@ -241,11 +308,12 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     if (commands.empty() || std::any_of(commands.begin(), commands.end(), [](const auto& c) { return c.empty(); })) {
       co_return make_error(ErrorCode::invalid_argument, "redis: an empty command");
     }
+    if (self->setup_error) co_return *self->setup_error;
     const auto deadline = std::chrono::steady_clock::now() + self->options.timeout;
     auto acquiring = self->acquire(deadline);
     auto connection = co_await std::move(acquiring);
     if (!connection) co_return std::move(connection).error();
-    (*connection)->stream.expires_at(deadline);
+    (*connection)->tcp().expires_at(deadline);
     auto exchanging = exchange(**connection, commands);
     auto replies = co_await std::move(exchanging);
     // A connection is reused only after a complete exchange: anything else may leave replies
@@ -258,6 +326,8 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
 RedisOptions redis_options(const config::RedisConfig& config) {
   RedisOptions options;
   options.endpoint = config.endpoint;
+  options.ca_file = config.ca_file;
+  options.tls_server_name = config.tls_server_name;
   options.timeout = config.timeout;
   return options;
 }

@@ -7,8 +7,6 @@
 #include "coinfan/core/log_throttle.hpp"
 #include "coinfan/upstream/client.hpp"
 
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
 #include <poll.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -47,6 +45,7 @@
 #include "coinfan/upstream/token_bucket.hpp"
 #include "upstream/error_mapping.hpp"
 #include "upstream/request_check.hpp"
+#include "upstream/tls.hpp"
 
 namespace coinfan::upstream {
 namespace {
@@ -834,11 +833,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
 
     // TLS handshake: SNI for host names, and the certificate must name the host (or IP).
     SSL* handle = conn.secure->native_handle();
-    const bool named = url_.host_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle),
-                                                                       url_.host.c_str()) == 1
-                                       : SSL_set_tlsext_host_name(handle, url_.host.c_str()) == 1 &&
-                                             SSL_set1_host(handle, url_.host.c_str()) == 1;
-    if (!named) {
+    if (!expect_peer(handle, url_.host, url_.host_is_ip)) {
       co_return Attempt(make_error(ErrorCode::tls_error,
                                    "cannot set the expected host name for " + url_.endpoint()),
                         Health::neutral);
@@ -851,11 +846,10 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
       if (control.cancelled) co_return Attempt(cancelled_error(), Health::neutral);
       auto [ec] = co_await conn.secure->async_handshake(ssl::stream_base::client, as_result());
       if (ec) {
-        const long verify = SSL_get_verify_result(handle);
-        if (!control.cancelled && ec != beast::error::timeout && verify != X509_V_OK) {
-          co_return Attempt(make_error(ErrorCode::tls_error,
-                                       "certificate verification failed (" + url_.endpoint() +
-                                           "): " + X509_verify_cert_error_string(verify)),
+        const auto refusal = certificate_refusal(handle);
+        if (!control.cancelled && ec != beast::error::timeout && refusal) {
+          co_return Attempt(make_error(ErrorCode::tls_error, "certificate verification failed (" +
+                                                                 url_.endpoint() + "): " + *refusal),
                             Health::failure);
         }
         co_return io_failure(Phase::handshake, ec, handshake_deadline, deadline,
@@ -1040,31 +1034,6 @@ Stats Client::Impl::stats() const {
 
 namespace {
 
-Result<std::unique_ptr<ssl::context>> make_tls_context(const Options& options) {
-  try {
-    auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
-    SSL_CTX* native = context->native_handle();
-    if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) {
-      return make_error(ErrorCode::internal, "cannot require TLS 1.2 or newer");
-    }
-    // Idle pooled connections give their TLS read/write buffers back.
-    SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
-    error_code ec;
-    context->set_default_verify_paths(ec);  // a missing system store still allows ca_file
-    if (!options.ca_file.empty()) {
-      context->load_verify_file(options.ca_file, ec);
-      if (ec) {
-        return make_error(ErrorCode::invalid_argument,
-                          "ca_file: cannot load '" + options.ca_file + "': " + ec.message());
-      }
-    }
-    context->set_verify_mode(ssl::verify_peer);
-    return context;
-  } catch (const std::exception&) {
-    return make_error(ErrorCode::internal, "cannot create the TLS context");
-  }
-}
-
 std::optional<Error> check_options(const Options& options) {
   const auto bad = [](std::string what) {
     return make_error(ErrorCode::invalid_argument, "upstream options: " + what);
@@ -1099,7 +1068,7 @@ Result<std::shared_ptr<Client>> Client::create(asio::any_io_executor executor, O
   if (!url.ok()) return std::move(url).error();
   std::unique_ptr<ssl::context> tls;
   if (url->tls) {
-    auto context = make_tls_context(options);
+    auto context = make_tls_client_context(options.ca_file);
     if (!context.ok()) return std::move(context).error();
     tls = std::move(context.value());
   } else if (!options.ca_file.empty()) {

@@ -82,6 +82,8 @@ struct GatewayConfig {
 // when Redis is slow or down).
 struct RedisConfig {
   RedisEndpoint endpoint;               // `url`; `password` (a secret, `${NAME}`) overrides the URL's
+  std::string ca_file;                  // rediss:// only: PEM of the CAs to trust; empty: the system store
+  std::string tls_server_name;          // rediss:// only: the name the certificate must carry; empty: the URL's host
   std::string key_prefix = "coinfan:";  // every key starts with it
   Millis timeout{50};                   // per Redis call; past it the replica decides alone
 };

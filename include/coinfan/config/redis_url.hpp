@@ -1,5 +1,6 @@
 #pragma once
-// The Redis URL of `shared.redis.url`: `redis://[[user]:password@]host[:port][/db]`.
+// The Redis URL of `shared.redis.url`: `redis://[[user]:password@]host[:port][/db]`, or
+// `rediss://…` (same form) for Redis over TLS.
 
 #include <cstdint>
 #include <optional>
@@ -16,11 +17,12 @@ struct RedisEndpoint {
   std::optional<std::string> user;
   std::optional<std::string> password;  // percent-decoded
   std::optional<unsigned> database;
+  bool tls = false;  // rediss://
 };
 
-// Errors (invalid_argument, "redis url: …") name the problem, never the password: another
-// scheme (`rediss://` TLS is not available yet), no host, a bad port or database number, a
-// query or fragment.
+// `rediss://` sets `tls` (the port is 6379 either way unless given). Errors (invalid_argument,
+// "redis url: …") name the problem, never the password: another scheme, no host, a bad port or
+// database number, a query or fragment.
 Result<RedisEndpoint> parse_redis_url(std::string_view url);
 
 }  // namespace coinfan::config

@@ -1,5 +1,6 @@
 // The Redis client against Debian's real redis-server on a loopback port: commands, pipelines,
-// pooled connections, AUTH, deadlines when Redis stalls, and a restarted Redis picked up again.
+// pooled connections, AUTH, deadlines when Redis stalls, a restarted Redis picked up again, and
+// the same over TLS (rediss://) with certificates made at run time, refused when they should be.
 
 #include <gtest/gtest.h>
 
@@ -18,12 +19,14 @@
 #include <atomic>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "coinfan/shared/rate_limit.hpp"
 #include "coinfan/shared/redis.hpp"
+#include "integration/upstream/test_pki.hpp"
 #include "support/logged_process.hpp"
 #include "support/ports.hpp"
 
@@ -36,15 +39,28 @@ using testing::LoggedProcess;
 
 using testing::free_port;
 
+// What redis-server needs to serve TLS only, on its port (clients are not asked for certificates).
+struct ServerTls {
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_file;
+};
+
 // redis-server in the foreground, nothing persisted.
 class RedisServer {
  public:
-  explicit RedisServer(std::uint16_t port, std::string password = {}) : port_(port), password_(std::move(password)) {
+  explicit RedisServer(std::uint16_t port, std::string password = {}, std::optional<ServerTls> tls = std::nullopt)
+      : port_(port), password_(std::move(password)), tls_(std::move(tls)) {
     start();
   }
   void start() {
     std::vector<std::string> args = {"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
                                      "--appendonly", "no", "--daemonize", "no"};
+    if (tls_) {
+      args[1] = "0";  // no plain port
+      args.insert(args.end(), {"--tls-port", std::to_string(port_), "--tls-cert-file", tls_->cert_file, "--tls-key-file",
+                               tls_->key_file, "--tls-ca-cert-file", tls_->ca_file, "--tls-auth-clients", "no"});
+    }
     if (!password_.empty()) {
       args.push_back("--requirepass");
       args.push_back(password_);
@@ -63,6 +79,7 @@ class RedisServer {
  private:
   std::uint16_t port_;
   std::string password_;
+  std::optional<ServerTls> tls_;
   std::unique_ptr<LoggedProcess> process_;
 };
 
@@ -82,6 +99,21 @@ class RedisClientTest : public ::testing::Test {
     options.endpoint.port = port;
     options.timeout = timeout;
     options.endpoint.password = std::move(password);
+    clients_.push_back(RedisClient::create(io_.get_executor(), options));
+    return clients_.back();
+  }
+
+  // A rediss:// client of 127.0.0.1:port.
+  std::shared_ptr<RedisClient> tls_client(std::uint16_t port, std::string ca_file, std::string server_name = {},
+                                          std::chrono::milliseconds timeout = 1000ms,
+                                          std::optional<std::string> password = std::nullopt) {
+    RedisOptions options;
+    options.endpoint.port = port;
+    options.endpoint.tls = true;
+    options.endpoint.password = std::move(password);
+    options.ca_file = std::move(ca_file);
+    options.tls_server_name = std::move(server_name);
+    options.timeout = timeout;
     clients_.push_back(RedisClient::create(io_.get_executor(), options));
     return clients_.back();
   }
@@ -234,6 +266,152 @@ TEST_F(RedisClientTest, AThousandConcurrentCommandsAllAnswer) {
   // They queued for the pool instead of opening a connection each.
   EXPECT_LE(redis->connections_opened(), RedisOptions{}.max_connections);
   EXPECT_LE(redis->idle_connections(), RedisOptions{}.max_idle);
+}
+
+// --- over TLS (rediss://) ---------------------------------------------------------------------
+
+using upstream_testing::TestPki;
+
+ServerTls server_tls(TestPki& pki, const std::vector<std::string>& names, const std::vector<std::string>& ips,
+                     bool untrusted_ca = false) {
+  auto issued = pki.issue(names, ips, untrusted_ca);
+  return {issued.cert_file, issued.key_file, pki.ca_file()};
+}
+
+TEST_F(RedisClientTest, OverTlsCommandsAndPipelinesShareOnePooledConnection) {
+  TestPki pki;
+  RedisServer server(free_port(), {}, server_tls(pki, {"localhost"}, {"127.0.0.1"}));
+  auto redis = tls_client(server.port(), pki.ca_file());
+  auto set = run(*redis, {"SET", "coinfan:k", "a value with spaces\r\nand CRLF"});
+  ASSERT_TRUE(set.ok()) << set.error().detail;
+  EXPECT_EQ(set->text, "OK");
+  auto get = run(*redis, {"GET", "coinfan:k"});
+  ASSERT_TRUE(get.ok()) << get.error().detail;
+  EXPECT_EQ(get->text, "a value with spaces\r\nand CRLF");
+  // A reply of many TLS records, read in several pieces.
+  const std::string large(300000, 'x');
+  ASSERT_TRUE(run(*redis, {"SET", "coinfan:large", large}).ok());
+  EXPECT_EQ(run(*redis, {"GET", "coinfan:large"})->text, large);
+
+  std::vector<std::vector<std::string>> increments(100, std::vector<std::string>{"INCR", "coinfan:n"});
+  auto replies = asio::co_spawn(io_, redis->pipeline(increments), asio::use_future).get();
+  ASSERT_TRUE(replies.ok()) << replies.error().detail;
+  ASSERT_EQ(replies->size(), 100u);
+  for (std::size_t i = 0; i < replies->size(); ++i) EXPECT_EQ((*replies)[i].integer, static_cast<std::int64_t>(i + 1));
+  EXPECT_EQ(redis->connections_opened(), 1u);
+
+  // Concurrent callers share the pool over TLS too.
+  std::vector<std::future<Result<RedisValue>>> answers;
+  for (int i = 0; i < 200; ++i) answers.push_back(asio::co_spawn(io_, redis->command({"INCR", "coinfan:c"}), asio::use_future));
+  for (auto& answer : answers) {
+    auto value = answer.get();
+    ASSERT_TRUE(value.ok()) << value.error().detail;
+  }
+  EXPECT_EQ(run(*redis, {"GET", "coinfan:c"})->text, "200");
+  EXPECT_LE(redis->connections_opened(), RedisOptions{}.max_connections);
+}
+
+TEST_F(RedisClientTest, OverTlsThePasswordIsSentAndAWrongOneIsAuthFailed) {
+  TestPki pki;
+  RedisServer server(free_port(), "the-right-password", server_tls(pki, {"localhost"}, {"127.0.0.1"}));
+  auto good = tls_client(server.port(), pki.ca_file(), {}, 1000ms, "the-right-password");
+  auto pong = run(*good, {"PING"});
+  ASSERT_TRUE(pong.ok()) << pong.error().detail;
+  EXPECT_EQ(pong->text, "PONG");
+  auto bad = tls_client(server.port(), pki.ca_file(), {}, 1000ms, "a-wrong-password");
+  auto refused = run(*bad, {"PING"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::auth_failed) << refused.error().detail;
+  EXPECT_EQ(refused.error().detail.find("a-wrong-password"), std::string::npos) << refused.error().detail;
+}
+
+TEST_F(RedisClientTest, OverTlsACertificateNoTrustedCaSignedIsATlsErrorAtOnce) {
+  TestPki pki;
+  RedisServer server(free_port(), "the-password", server_tls(pki, {"localhost"}, {"127.0.0.1"}, /*untrusted_ca=*/true));
+  auto redis = tls_client(server.port(), pki.ca_file(), {}, 3000ms, "the-password");
+  const auto started = std::chrono::steady_clock::now();
+  auto refused = run(*redis, {"PING"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::tls_error) << refused.error().detail;
+  EXPECT_NE(refused.error().detail.find("redis TLS handshake failed"), std::string::npos) << refused.error().detail;
+  EXPECT_NE(refused.error().detail.find("certificate"), std::string::npos) << refused.error().detail;
+  EXPECT_EQ(refused.error().detail.find("the-password"), std::string::npos) << refused.error().detail;
+  EXPECT_LT(took, 1500ms);  // refused, not left to the deadline
+  // Nothing was pooled: the next call tries a new connection, and is refused again.
+  EXPECT_EQ(redis->idle_connections(), 0u);
+  auto again = run(*redis, {"PING"});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::tls_error);
+  EXPECT_EQ(redis->connections_opened(), 2u);
+}
+
+TEST_F(RedisClientTest, OverTlsWithoutCaFileTheSystemStoreDoesNotTrustATestCa) {
+  TestPki pki;
+  RedisServer server(free_port(), {}, server_tls(pki, {"localhost"}, {"127.0.0.1"}));
+  auto redis = tls_client(server.port(), /*ca_file=*/{});
+  auto refused = run(*redis, {"PING"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::tls_error) << refused.error().detail;
+}
+
+TEST_F(RedisClientTest, OverTlsTheCertificateMustNameTheHostOrTheTlsServerName) {
+  TestPki pki;
+  RedisServer server(free_port(), {}, server_tls(pki, {"redis.test"}, {}));  // not 127.0.0.1
+  auto by_address = run(*tls_client(server.port(), pki.ca_file()), {"PING"});
+  ASSERT_FALSE(by_address.ok());
+  EXPECT_EQ(by_address.error().code, ErrorCode::tls_error) << by_address.error().detail;
+  EXPECT_NE(by_address.error().detail.find("mismatch"), std::string::npos) << by_address.error().detail;
+  EXPECT_NE(by_address.error().detail.find("127.0.0.1"), std::string::npos) << by_address.error().detail;
+
+  auto other_name = run(*tls_client(server.port(), pki.ca_file(), "other.test"), {"PING"});
+  ASSERT_FALSE(other_name.ok());
+  EXPECT_EQ(other_name.error().code, ErrorCode::tls_error) << other_name.error().detail;
+  EXPECT_NE(other_name.error().detail.find("mismatch"), std::string::npos) << other_name.error().detail;
+  EXPECT_NE(other_name.error().detail.find("other.test"), std::string::npos) << other_name.error().detail;
+
+  auto named = run(*tls_client(server.port(), pki.ca_file(), "redis.test"), {"PING"});
+  ASSERT_TRUE(named.ok()) << named.error().detail;
+  EXPECT_EQ(named->text, "PONG");
+}
+
+TEST_F(RedisClientTest, OverTlsAPlainRedisIsAnErrorByTheDeadlineNotAHang) {
+  TestPki pki;
+  RedisServer server(free_port());
+  auto redis = tls_client(server.port(), pki.ca_file(), {}, 300ms);
+  const auto started = std::chrono::steady_clock::now();
+  auto failed = run(*redis, {"PING"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(failed.ok());
+  EXPECT_TRUE(failed.error().code == ErrorCode::timeout || failed.error().code == ErrorCode::tls_error)
+      << failed.error().detail;
+  EXPECT_NE(failed.error().detail.find("TLS"), std::string::npos) << failed.error().detail;
+  EXPECT_LT(took, 1500ms);
+  EXPECT_EQ(redis->idle_connections(), 0u);
+}
+
+TEST_F(RedisClientTest, ACaFileThatCannotBeLoadedFailsEveryCallWithoutConnecting) {
+  TestPki pki;
+  RedisServer server(free_port(), {}, server_tls(pki, {"localhost"}, {"127.0.0.1"}));
+  auto missing = tls_client(server.port(), "/nonexistent/redis-ca.pem");
+  for (int i = 0; i < 2; ++i) {
+    auto refused = run(*missing, {"PING"});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument);
+    EXPECT_NE(refused.error().detail.find("redis TLS: ca_file: cannot load '/nonexistent/redis-ca.pem'"), std::string::npos)
+        << refused.error().detail;
+  }
+  EXPECT_EQ(missing->connections_opened(), 0u);
+
+  // ca_file belongs to rediss:// only.
+  RedisOptions plain;
+  plain.endpoint.port = server.port();
+  plain.ca_file = pki.ca_file();
+  auto mismatched = RedisClient::create(io_.get_executor(), plain);
+  auto refused = run(*mismatched, {"PING"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(mismatched->connections_opened(), 0u);
 }
 
 // --- the shared rate limit ------------------------------------------------------------------

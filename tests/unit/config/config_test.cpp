@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "coinfan/config/config.hpp"
@@ -111,12 +115,78 @@ TEST(Config, SharedRedisIsOptionalAndReadWithItsSecret) {
 TEST(Config, SharedRedisErrorsNameThePathNeverThePassword) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"shared": {"redis": {}}})", "shared.redis.url: is required"},
-      {R"({"shared": {"redis": {"url": "rediss://:p4ss-in-url@h"}}})", "shared.redis.url: rediss:// (TLS) is not available yet"},
+      {R"({"shared": {"redis": {"url": "rediss://:p4ss-in-url@h:0"}}})", "shared.redis.url: the port must be 1-65535"},
+      {R"({"shared": {"redis": {"url": "http://:p4ss-in-url@h"}}})", "shared.redis.url: the scheme must be redis:// or rediss://"},
       {R"({"shared": {"redis": {"url": "redis://:p4ss-in-url@h:0"}}})", "shared.redis.url: the port must be 1-65535"},
       {R"({"shared": {"redis": {"url": "redis://h", "timeout_ms": 0}}})", "shared.redis.timeout_ms"},
       {R"({"shared": {"redis": {"url": "redis://h", "tls": true}}})", "shared.redis.tls: unknown key"},
       {R"({"shared": {"redis": "redis://h"}})", "shared.redis: must be an object"},
       {R"({"shared": {"memcached": {}}})", "shared.memcached: unknown key"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto result = parse(text, fake_env());
+    EXPECT_FALSE(result.config) << text;
+    const auto all = ::testing::PrintToString(messages(result));
+    EXPECT_NE(all.find(expected), std::string::npos) << text << " -> " << all;
+    EXPECT_EQ(all.find("p4ss-in-url"), std::string::npos) << all;
+  }
+}
+
+// A file for ca_file, removed with the object.
+class TempFile {
+ public:
+  TempFile(const std::string& name, const std::string& content)
+      : path_((std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()))).string()) {
+    std::ofstream(path_, std::ios::binary) << content;
+  }
+  ~TempFile() { std::filesystem::remove(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(Config, SharedRedisOverTlsWithItsCaFileAndServerName) {
+  const TempFile ca("coinfan-redis-ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+  auto result = parse(R"({"shared": {"redis": {"url": "rediss://:pw@cache.internal/2", "ca_file": ")" + ca.path() +
+                          R"(", "tls_server_name": "redis.example"}}})",
+                      fake_env());
+  ASSERT_TRUE(result.config) << ::testing::PrintToString(messages(result));
+  const auto& redis = *result.config->shared.redis;
+  EXPECT_TRUE(redis.endpoint.tls);
+  EXPECT_EQ(redis.endpoint.host, "cache.internal");
+  EXPECT_EQ(redis.endpoint.port, 6379);
+  EXPECT_EQ(redis.endpoint.database, 2u);
+  EXPECT_EQ(redis.ca_file, ca.path());
+  EXPECT_EQ(redis.tls_server_name, "redis.example");
+
+  // Without ca_file the system's trust store is used; redis:// stays plain.
+  auto system_store = parse(R"({"shared": {"redis": {"url": "rediss://cache:6380"}}})", fake_env());
+  ASSERT_TRUE(system_store.config) << ::testing::PrintToString(messages(system_store));
+  EXPECT_TRUE(system_store.config->shared.redis->endpoint.tls);
+  EXPECT_EQ(system_store.config->shared.redis->endpoint.port, 6380);
+  EXPECT_TRUE(system_store.config->shared.redis->ca_file.empty());
+  auto plain = parse(R"({"shared": {"redis": {"url": "redis://cache"}}})", fake_env());
+  ASSERT_TRUE(plain.config);
+  EXPECT_FALSE(plain.config->shared.redis->endpoint.tls);
+}
+
+TEST(Config, SharedRedisTlsSettingsAreCheckedAtLoad) {
+  const TempFile ca("coinfan-redis-ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+  const TempFile not_pem("coinfan-redis-not-pem.txt", "hello\n");
+  const auto redis = [](const std::string& members) { return R"({"shared": {"redis": {)" + members + "}}}"; };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {redis(R"("url": "redis://:p4ss-in-url@h", "ca_file": ")" + ca.path() + "\""),
+       "shared.redis.ca_file: is only for a rediss:// (TLS) url"},
+      {redis(R"("url": "rediss://:p4ss-in-url@h", "ca_file": "/nonexistent/redis-ca.pem")"),
+       "shared.redis.ca_file: cannot read file /nonexistent/redis-ca.pem"},
+      {redis(R"("url": "rediss://:p4ss-in-url@h", "ca_file": ")" + not_pem.path() + "\""),
+       "shared.redis.ca_file: no PEM certificate in " + not_pem.path()},
+      {redis(R"("url": "rediss://:p4ss-in-url@h", "ca_file": "")"), "shared.redis.ca_file: must not be empty"},
+      {redis(R"("url": "redis://:p4ss-in-url@h", "tls_server_name": "h")"),
+       "shared.redis.tls_server_name: is only for a rediss:// (TLS) url"},
+      {redis(R"("url": "rediss://:p4ss-in-url@h", "tls_server_name": "a b")"),
+       "shared.redis.tls_server_name: must be a host name"},
   };
   for (const auto& [text, expected] : cases) {
     auto result = parse(text, fake_env());

@@ -30,8 +30,29 @@ TEST(RedisUrl, HostPortUserPasswordAndDatabase) {
   EXPECT_EQ(password_only->password, "hunter2");
 }
 
+TEST(RedisUrl, RedissIsTheSameUrlOverTls) {
+  auto plain = parse_redis_url("redis://h");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->tls);
+
+  auto secure = parse_redis_url("rediss://svc:s%40cret@redis.internal/3");
+  ASSERT_TRUE(secure.ok()) << secure.error().detail;
+  EXPECT_TRUE(secure->tls);
+  EXPECT_EQ(secure->host, "redis.internal");
+  EXPECT_EQ(secure->port, 6379);  // the same default port
+  EXPECT_EQ(secure->user, "svc");
+  EXPECT_EQ(secure->password, "s@cret");
+  EXPECT_EQ(secure->database, 3u);
+
+  auto port = parse_redis_url("rediss://10.0.0.7:6380");
+  ASSERT_TRUE(port.ok()) << port.error().detail;
+  EXPECT_TRUE(port->tls);
+  EXPECT_EQ(port->port, 6380);
+}
+
 TEST(RedisUrl, RefusedWithAReasonAndNeverThePassword) {
-  for (const char* url : {"http://h", "rediss://:topsecret@h", "redis://", "redis://:topsecret@h:0",
+  for (const char* url : {"http://h", "https://:topsecret@h", "rediss://:topsecret@h:0", "rediss://:topsecret@h/x",
+                          "redis://", "rediss://", "redis://:topsecret@h:0",
                           "redis://:topsecret@h:99999", "redis://:topsecret@h/x", "redis://h?db=1",
                           "redis://:topsecret@h#f", "not a url"}) {
     auto parsed = parse_redis_url(url);
@@ -40,7 +61,7 @@ TEST(RedisUrl, RefusedWithAReasonAndNeverThePassword) {
     EXPECT_EQ(parsed.error().detail.find("topsecret"), std::string::npos) << parsed.error().detail;
     EXPECT_EQ(parsed.error().detail.rfind("redis url: ", 0), 0u) << parsed.error().detail;
   }
-  EXPECT_NE(parse_redis_url("rediss://h").error().detail.find("TLS"), std::string::npos);
+  EXPECT_NE(parse_redis_url("http://h").error().detail.find("rediss://"), std::string::npos);
 }
 
 }  // namespace
