@@ -147,7 +147,7 @@ T5_KEEPALIVE=$((CONNECTIONS > CALLERS ? CONNECTIONS : CALLERS))
     echo "      proxy_pass http://$d;"
     echo "      proxy_http_version 1.1;"
     echo "      proxy_set_header Connection \"\";"
-    # A whole answer (49 KB) fits in memory: none goes through a temporary file.
+    # A whole answer (about 50 KB) fits in memory: none goes through a temporary file.
     echo "      proxy_buffer_size 16k;"
     echo "      proxy_buffers 8 16k;"
     echo "      proxy_next_upstream error timeout http_503;"
