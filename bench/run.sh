@@ -10,6 +10,8 @@
 #      with 100 distinct selections; upstream calls per request from the simulators' counters
 #   3. 1000 concurrent identical requests on a cold cache: upstream calls per gateway
 #   4. idle RSS, and the memory of 2000 idle keep-alive connections (coinfan and nginx)
+#   5. several replicas behind nginx, with and without a shared Redis (bench/replicas.sh):
+#      1 and 3 replicas, cached and uncached GET /v1/balances, and a cold burst to 3 replicas
 #
 # Usage: bench/run.sh            (from a clean clone of a Debian 12 machine; installs what is
 #                                 missing, builds the `bench` preset, runs everything)
@@ -31,7 +33,8 @@
 #   BENCH_WORK_DIR=          where configs, logs and results go (default: a new /tmp dir)
 #   BENCH_NODE=0             1: also run the optional Node.js (Fastify + undici) aggregator
 #                            (bench/node, npm ci) in targets 1 and 2
-#   BENCH_TARGETS="1 2 3 4"  which targets to run
+#   BENCH_TARGETS="1 2 3 4"  which targets to run; 5 runs only when named (BENCH_TARGETS=5:
+#                            about 5 minutes with the defaults; its own knobs: bench/replicas.sh)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -67,6 +70,10 @@ command -v jq >/dev/null || missing+=(jq)
 command -v taskset >/dev/null || missing+=(util-linux)
 command -v ps >/dev/null || missing+=(procps)
 command -v ss >/dev/null || missing+=(iproute2)
+if want 5; then
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v redis-cli >/dev/null || missing+=(redis-tools)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   "${sudo_cmd[@]}" apt-get update >&2
@@ -133,6 +140,7 @@ stop_pid() {  # stop_pid PID: SIGTERM, wait up to 5 s, then SIGKILL; only our ow
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
+  if declare -F cleanup_replicas >/dev/null; then cleanup_replicas; fi
   stop_pid "$HOLD_PID"
   stop_pid "$NODE_PID"
   stop_pid "$COINFAN_PID"
@@ -244,15 +252,19 @@ declare -a R1 R1S R2 R2D R2N R3 R4 NOTES
 NOTES=()
 
 # --- nginx ----------------------------------------------------------------------------------
-start_nginx() {
-  local prefix="$WORK/nginx" temp_lines="" m
-  mkdir -p "$prefix/www/v1" "$prefix/temp" "$prefix/logs"
-  chmod 755 "$prefix" "$prefix/www" "$prefix/www/v1"
+nginx_temp_lines() {  # nginx_temp_lines PREFIX: the temp paths under PREFIX/temp of the modules this nginx has
+  local m
+  mkdir -p "$1/temp"
   for m in client_body proxy fastcgi uwsgi scgi; do
     if [ "$m" = client_body ] || ! "$NGINX" -V 2>&1 | grep -q -- "--without-http_${m}_module"; then
-      temp_lines+="    ${m}_temp_path $prefix/temp/$m;"$'\n'
+      echo "  ${m}_temp_path $1/temp/$m;"
     fi
   done
+}
+start_nginx() {
+  local prefix="$WORK/nginx"
+  mkdir -p "$prefix/www/v1" "$prefix/logs"
+  chmod 755 "$prefix" "$prefix/www" "$prefix/www/v1"
   cat >"$prefix/nginx.conf" <<EOF
 worker_processes 2;
 pid $prefix/nginx.pid;
@@ -260,7 +272,7 @@ error_log $prefix/logs/error.log warn;
 events { worker_connections $((IDLE_CONNECTIONS + 1024)); }
 http {
   access_log off;
-$temp_lines
+$(nginx_temp_lines "$prefix")
   sendfile on;
   tcp_nopush on;
   tcp_nodelay on;
@@ -566,6 +578,12 @@ if want 4; then
   fi
 fi
 
+# --- 5. several replicas behind nginx, with and without a shared Redis ---------------------------------
+if [ "$BALANCES" = 1 ] && want 5; then
+  # shellcheck source=bench/replicas.sh
+  . "$ROOT/bench/replicas.sh"
+fi
+
 # --- report ---------------------------------------------------------------------------------------
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 not_measured() {  # why target $1 has no figures in this run, or nothing when it has
@@ -644,6 +662,15 @@ not_measured() {  # why target $1 has no figures in this run, or nothing when it
     [ -n "${RSS_AFTER_T1:-}" ] && echo "- coinfan RSS after target 1: $RSS_AFTER_T1 KB; after target 2: ${RSS_AFTER_T2:-?} KB"
     echo
     printf '%s\n' "${R4[@]}"
+  fi
+  echo
+  echo "### 5. Several replicas behind nginx, with and without a shared Redis"
+  echo
+  msg="$(not_measured 5)"
+  if [ -n "$msg" ]; then
+    echo "$msg"
+  else
+    replicas_report
   fi
   if [ ${#NOTES[@]} -gt 0 ]; then
     echo
