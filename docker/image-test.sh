@@ -89,7 +89,7 @@ step "both healthy"
 step "nginx in front"
 nginx_port=$(free_port)
 sed -e "s|listen 8080;|listen 127.0.0.1:$nginx_port;|" \
-    -e "s|127.0.0.1:8081|127.0.0.1:${ports[0]}|" -e "s|127.0.0.1:8082|127.0.0.1:${ports[1]}|" \
+    -e "s|127.0.0.1:8081|127.0.0.1:${ports[0]}|" -e "s|127.0.0.1:8082|127.0.0.1:${ports[1]}|" -e "/127.0.0.1:8083/d" \
     -e "s|/tmp/|$work/|g" -e "s|/dev/stdout|$work/access.log|" -e "s|/dev/stderr|$work/error.log|" \
     docker/nginx.conf > "$work/nginx.conf"
 chmod 755 "$work"

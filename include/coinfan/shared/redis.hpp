@@ -58,7 +58,7 @@ struct RedisOptions {
   std::string tls_server_name;            // TLS only: the name to verify and send (SNI); empty: endpoint.host
   std::chrono::milliseconds timeout{50};  // per command or pipeline, waiting and connecting included
   std::size_t max_connections = 8;        // open at once; more callers wait for one (within timeout)
-  std::size_t max_idle = 4;               // pooled connections kept open while idle
+  std::size_t max_idle = 8;               // pooled connections kept open while idle
 };
 
 RedisOptions redis_options(const config::RedisConfig& config);

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -29,6 +30,8 @@
 #include "support/http_test_client.hpp"
 #include "support/logged_process.hpp"
 #include "support/ports.hpp"
+#include "support/redis_server.hpp"
+#include "support/replicas.hpp"
 
 namespace coinfan {
 namespace {
@@ -41,38 +44,16 @@ using testing::LoggedProcess;
 constexpr int rate = 20;  // the gateway's rate_limit_rps
 
 using testing::free_port;
-
-std::unique_ptr<LoggedProcess> start_redis(std::uint16_t port) {
-  auto redis = std::make_unique<LoggedProcess>(
-      COINFAN_REDIS_SERVER, std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                                                     "--appendonly", "no", "--daemonize", "no"});
-  EXPECT_TRUE(redis->wait_for_line("Ready to accept connections", 20s)) << redis->output();
-  return redis;
-}
-
-// The status of GET `target` on a new connection (0: no answer), and its body.
-std::pair<unsigned, std::string> get(std::uint16_t port, const std::string& target) {
-  testing::RawConnection connection(port);
-  connection.send(testing::get_request(target));
-  auto response = connection.read_response();
-  if (!response) return {0, {}};
-  return {response->result_int(), response->body()};
-}
-
-std::uint64_t metric(std::uint16_t port, const std::string& series) {
-  const auto [status, body] = get(port, "/metrics");
-  const auto at = body.find("\n" + series + " ");
-  if (status != 200 || at == std::string::npos) return 0;
-  return std::stoull(body.substr(at + series.size() + 2));
-}
+using testing::http_get;
+using testing::metric;
+using testing::RedisServer;
 
 class SharedReplicas : public ::testing::Test {
  protected:
   SharedReplicas() : work_(asio::make_work_guard(io_)) {
     simulator_ = sim::Simulator::start(io_, gateways::ccpayment_v1::type);
     thread_ = std::thread([this] { io_.run(); });
-    redis_port_ = free_port();
-    redis_ = start_redis(redis_port_);
+    redis_ = std::make_unique<RedisServer>();
     json::object gateway = sim::gateway_json(simulator_->gateway_config("legacy"));
     gateway["timeout_ms"] = 3000;
     gateway["retries"] = 0;
@@ -80,30 +61,20 @@ class SharedReplicas : public ::testing::Test {
     json::object config{
         {"server", json::object{{"listen", "127.0.0.1:0"}, {"threads", 2}}},
         {"log", json::object{{"format", "json"}, {"level", "info"}}},
-        {"shared", json::object{{"redis", json::object{{"url", "redis://127.0.0.1:" + std::to_string(redis_port_)},
+        {"shared", json::object{{"redis", json::object{{"url", redis_->url()},
                                                        {"key_prefix", "replicas-test:"},
                                                        {"timeout_ms", 100}}}}},
         {"gateways", json::array{gateway}}};
-    config_path_ = std::filesystem::temp_directory_path() / ("coinfan-replicas-" + std::to_string(::getpid()) + ".json");
-    std::ofstream(config_path_) << json::serialize(config);
-    for (int i = 0; i < 3; ++i) {
-      replicas_.push_back(std::make_unique<LoggedProcess>(COINFAN_BINARY, std::vector<std::string>{"--config", config_path_.string()}));
-      const auto listening = replicas_.back()->wait_for_line("\"msg\":\"listening\"", 30s);
-      EXPECT_TRUE(listening) << replicas_.back()->output();
-      std::smatch match;
-      if (listening && std::regex_search(*listening, match, std::regex("\"port\":([0-9]+)"))) {
-        ports_.push_back(static_cast<std::uint16_t>(std::stoi(match[1])));
-      }
-    }
+    replicas_ = std::make_unique<testing::Replicas>(config, 3, "replicas");
+    ports_ = replicas_->ports;
   }
   ~SharedReplicas() override {
-    replicas_.clear();
+    replicas_.reset();
     redis_.reset();
     simulator_->stop();
     work_.reset();
     io_.stop();
     thread_.join();
-    std::filesystem::remove(config_path_);
   }
 
   // Callers on every replica, each asking for fresh balances back to back, until `until`.
@@ -116,7 +87,7 @@ class SharedReplicas : public ::testing::Test {
       for (int c = 0; c < 2; ++c) {
         callers.emplace_back([&, port] {
           while (std::chrono::steady_clock::now() < until) {
-            const auto [status, body] = get(port, "/v1/balances?max_age_ms=0");
+            const auto [status, body] = http_get(port, "/v1/balances?max_age_ms=0");
             (status == 200 ? ok : failed)++;
             ++answers_;
           }
@@ -131,26 +102,43 @@ class SharedReplicas : public ::testing::Test {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::unique_ptr<sim::Simulator> simulator_;
   std::thread thread_;
-  std::uint16_t redis_port_ = 0;
-  std::unique_ptr<LoggedProcess> redis_;
-  std::filesystem::path config_path_;
-  std::vector<std::unique_ptr<LoggedProcess>> replicas_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<testing::Replicas> replicas_;
   std::vector<std::uint16_t> ports_;
   std::atomic<int> answers_{0};  // every answer load() got, for "mid-load"
 };
 
 TEST_F(SharedReplicas, ThreeReplicasStayWithinOneBudgetAndKeepAnsweringWithoutRedis) {
   ASSERT_EQ(ports_.size(), 3u);
-  // Sustained load on all three: the gateway sees at most the one budget.
+  // Sustained load on all three for 10 s: in no second does the gateway see more than the one
+  // budget and 5 %. The simulator's count is read every 20 ms; any two readings at most 1 s
+  // apart bound the calls of a window no longer than a second.
   simulator_->reset_counters();
   const auto started = std::chrono::steady_clock::now();
-  const auto [ok, failed] = load(started + 5s);
+  std::vector<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> readings;
+  std::atomic<bool> loading{true};
+  std::thread reader([&] {
+    while (loading) {
+      readings.emplace_back(std::chrono::steady_clock::now(), simulator_->requests());
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  const auto [ok, failed] = load(started + 10s);
+  loading = false;
+  reader.join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const auto calls = simulator_->requests();
-  std::printf("[ replicas ] %llu upstream calls in %.2f s for %d answers (budget %d/s)\n",
-              static_cast<unsigned long long>(calls), seconds, ok, rate);
+  std::uint64_t busiest = 0;
+  for (std::size_t i = 0; i < readings.size(); ++i) {
+    for (std::size_t j = i + 1; j < readings.size() && readings[j].first - readings[i].first <= 1s; ++j) {
+      busiest = std::max(busiest, readings[j].second - readings[i].second);
+    }
+  }
+  std::printf("[ replicas ] %llu upstream calls in %.2f s for %d answers (budget %d/s), at most %llu in a second\n",
+              static_cast<unsigned long long>(calls), seconds, ok, rate, static_cast<unsigned long long>(busiest));
   EXPECT_EQ(failed, 0);
   EXPECT_GT(ok, 0);
+  EXPECT_LE(static_cast<double>(busiest), rate * 1.05);
   EXPECT_LE(static_cast<double>(calls), rate * seconds * 1.05 + 1);
   EXPECT_GE(static_cast<double>(calls), rate * seconds * 0.5);  // the budget is shared, not starved
   for (const auto port : ports_) EXPECT_GT(metric(port, "coinfan_shared_decisions_total{tier=\"rate_limit\"}"), 0u);
@@ -161,7 +149,7 @@ TEST_F(SharedReplicas, ThreeReplicasStayWithinOneBudgetAndKeepAnsweringWithoutRe
   const int answered_before = answers_.load();
   std::thread killer([&] {
     while (answers_.load() < answered_before + 20) std::this_thread::yield();
-    redis_.reset();  // SIGKILL
+    redis_->kill();
     killed = true;
   });
   const auto [ok_down, failed_down] = load(std::chrono::steady_clock::now() + 2s);
@@ -169,19 +157,19 @@ TEST_F(SharedReplicas, ThreeReplicasStayWithinOneBudgetAndKeepAnsweringWithoutRe
   ASSERT_TRUE(killed);
   EXPECT_EQ(failed_down, 0);
   EXPECT_GT(ok_down, 0);
-  for (std::size_t i = 0; i < replicas_.size(); ++i) {
-    EXPECT_TRUE(replicas_[i]->wait_for_line("shared state unavailable, deciding alone", 5s)) << replicas_[i]->output();
+  for (std::size_t i = 0; i < ports_.size(); ++i) {
+    EXPECT_TRUE(replicas_->processes[i]->wait_for_line("shared state unavailable, deciding alone", 5s)) << replicas_->processes[i]->output();
     EXPECT_GT(metric(ports_[i], "coinfan_shared_fallbacks_total{tier=\"rate_limit\"}"), 0u);
     EXPECT_EQ(metric(ports_[i], "coinfan_shared_redis_available"), 0u);
   }
 
   // Redis back: the replicas rejoin at their next call.
-  redis_ = start_redis(redis_port_);
+  redis_->start();
   const auto [ok_back, failed_back] = load(std::chrono::steady_clock::now() + 1s);
   EXPECT_EQ(failed_back, 0);
   EXPECT_GT(ok_back, 0);
-  for (std::size_t i = 0; i < replicas_.size(); ++i) {
-    EXPECT_TRUE(replicas_[i]->wait_for_line("shared state available again", 5s)) << replicas_[i]->output();
+  for (std::size_t i = 0; i < ports_.size(); ++i) {
+    EXPECT_TRUE(replicas_->processes[i]->wait_for_line("shared state available again", 5s)) << replicas_->processes[i]->output();
     EXPECT_EQ(metric(ports_[i], "coinfan_shared_redis_available"), 1u);
   }
 }
