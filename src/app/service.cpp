@@ -148,6 +148,7 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
   write_options.on_executed = [weak = std::weak_ptr<aggregate::Views>(views)](const std::string& gateway_id) {
     if (auto alive = weak.lock()) alive->invalidate_balances(gateway_id);
   };
+  if (stack.shared) write_options.shared_orders = stack.shared->orders(write_options.ledger.keep);
   auto writes = writes::make_write_service(stack.gateways, io.get_executor(), std::move(write_options));
   add_session_route(*router, auth);
   api::add_api_routes(*router, views,

@@ -7,8 +7,9 @@
 #include <algorithm>
 #include <charconv>
 #include <optional>
-#include <random>
 #include <utility>
+
+#include "shared/token.hpp"
 
 namespace coinfan::shared {
 
@@ -49,18 +50,6 @@ std::optional<SharedRecord> usable(const RedisValue& value, std::uint64_t epoch)
   return record;
 }
 
-std::string random_hex(std::size_t bytes) {
-  std::random_device device;
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes; ++i) {
-    const auto byte = static_cast<unsigned>(device()) & 0xffU;
-    out.push_back(digits[byte >> 4U]);
-    out.push_back(digits[byte & 0xfU]);
-  }
-  return out;
-}
-
 }  // namespace
 
 RedisSharedCalls::RedisSharedCalls(std::shared_ptr<RedisClient> redis, std::string key_prefix, Millis keep_good,
@@ -69,7 +58,7 @@ RedisSharedCalls::RedisSharedCalls(std::shared_ptr<RedisClient> redis, std::stri
       key_prefix_(std::move(key_prefix)),
       keep_good_(std::max(keep_good, Millis(1000))),
       hooks_(std::move(hooks)),
-      replica_(random_hex(8)) {}
+      replica_(random_token_prefix()) {}
 
 std::string RedisSharedCalls::key(const std::string& name, const char* part) const {
   return key_prefix_ + "call:" + name + ":" + part;

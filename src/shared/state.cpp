@@ -26,6 +26,21 @@ std::shared_ptr<aggregate::SharedCalls> SharedState::calls(std::chrono::millisec
   return calls_;
 }
 
+std::shared_ptr<writes::SharedOrders> SharedState::orders(std::chrono::milliseconds keep) {
+  if (orders_) return orders_;
+  RedisSharedOrders::Options options;
+  options.key_prefix = key_prefix_;
+  options.keep = keep;
+  options.on_answer = [weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->answered();
+  };
+  options.on_failure = [weak = weak_from_this()](const Error& error) {
+    if (auto self = weak.lock()) self->failed(error);
+  };
+  orders_ = std::make_shared<RedisSharedOrders>(redis_, std::move(options));
+  return orders_;
+}
+
 upstream::SharedBudget SharedState::rate_budget(std::string gateway_id, double rate_per_second) {
   // The coroutine gets everything as parameters, so nothing dangles across co_await.
   return [weak = weak_from_this(), gateway_id = std::move(gateway_id), rate_per_second] {
@@ -69,6 +84,11 @@ SharedStats SharedState::stats() const {
     const auto calls = calls_->stats();
     out.cache_decisions = calls.decisions;
     out.cache_fallbacks = calls.fallbacks;
+  }
+  if (orders_) {
+    const auto orders = orders_->stats();
+    out.order_decisions = orders.decisions;
+    out.order_fallbacks = orders.fallbacks;
   }
   return out;
 }

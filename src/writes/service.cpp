@@ -20,6 +20,7 @@
 #include "coinfan/records/merge.hpp"
 #include "coinfan/records/render.hpp"
 #include "coinfan/writes/render.hpp"
+#include "coinfan/writes/shared_orders.hpp"
 
 namespace coinfan::writes {
 
@@ -337,28 +338,72 @@ asio::awaitable<WriteAnswer> execute(ImplPtr self, std::shared_ptr<gateways::Gat
                             resolved.lookup_error ? *resolved.lookup_error : std::move(sent).error());
 }
 
-// One execution of an order, detached from the requests waiting for it.
+// What another replica's claim on the order means for this request (nullopt: send it here).
+std::optional<WriteAnswer> claimed_elsewhere(const OrderClaim& claim, const std::string& order_id, std::string_view what) {
+  switch (claim.kind) {
+    case OrderClaim::Kind::replay: {
+      WriteAnswer answer;
+      answer.replayed = true;
+      answer.body = claim.done->record_json;
+      answer.record_id = claim.done->record_id;
+      return answer;
+    }
+    case OrderClaim::Kind::conflict:
+      return error_answer(WriteError::conflict, "order id " + order_id + " was used for a different " +
+                                                    std::string(what) + "; nothing was executed for this request");
+    case OrderClaim::Kind::busy:
+      return error_answer(WriteError::outcome_unknown,
+                          "the " + std::string(what) + " with order id " + order_id +
+                              " is being carried out by another replica; repeat the request with the same order id "
+                              "(it is never executed twice) to learn its outcome");
+    case OrderClaim::Kind::execute:
+    case OrderClaim::Kind::alone: break;
+  }
+  return std::nullopt;
+}
+
+// One execution of an order, detached from the requests waiting for it. With shared orders,
+// the order id is claimed across replicas first, and the outcome settled there.
 template <typename Record, typename Input, typename Intent>
 asio::awaitable<void> run_flight(ImplPtr self, std::shared_ptr<gateways::Gateway> gateway, std::string key,
                                  FlightNumber number, std::shared_ptr<Flight> flight, Input input, Intent intent,
                                  std::string_view what) {
   const std::string order_id = input.order_id;
+  const std::string print = fingerprint(intent);
   AnswerPtr answer;
+  OrderClaim claim;
+  bool sent_here = false;
   try {
-    auto executing = execute<Record>(self, gateway, std::move(input), std::move(intent), what);
-    WriteAnswer done = co_await std::move(executing);
-    answer = std::make_shared<const WriteAnswer>(std::move(done));
+    if (self->options.shared_orders) {
+      auto claiming = self->options.shared_orders->claim(key, print, self->options.answer_within);
+      claim = co_await std::move(claiming);
+    }
+    if (auto elsewhere = claimed_elsewhere(claim, order_id, what)) {
+      answer = std::make_shared<const WriteAnswer>(std::move(*elsewhere));
+    } else {
+      sent_here = true;
+      auto executing = execute<Record>(self, gateway, std::move(input), std::move(intent), what);
+      WriteAnswer done = co_await std::move(executing);
+      answer = std::make_shared<const WriteAnswer>(std::move(done));
+    }
   } catch (const std::exception& e) {
     log::error("write failed", {{"gateway", std::string_view(gateway->id())}, {"error", std::string_view(e.what())}});
     answer = std::make_shared<const WriteAnswer>(error_answer(
         WriteError::outcome_unknown, "the " + std::string(what) + " failed inside the service; its outcome is unknown: "
                                      "repeat it with the same order id or look the order id up later"));
   }
-  if (answer->ok() && self->options.on_executed) self->options.on_executed(gateway->id());
+  if (answer->ok() && sent_here && self->options.on_executed) self->options.on_executed(gateway->id());
+  std::optional<OrderLedger::Success> success;
+  if (answer->ok()) success = OrderLedger::Success{answer->body, answer->record_id};
+  if (claim.kind == OrderClaim::Kind::execute) {
+    // Anything but a success frees the order id, as the local ledger forgets it: a repeat on any
+    // replica goes to the provider, which refuses a second use of an order id itself (and the
+    // lookup then finds the record).
+    auto settling = self->options.shared_orders->settle(key, claim.token, print, success);
+    co_await std::move(settling);
+  }
   {
     std::lock_guard lock(self->mutex);
-    std::optional<OrderLedger::Success> success;
-    if (answer->ok()) success = OrderLedger::Success{answer->body, answer->record_id};
     self->ledger.finish(key, number, std::move(success), self->options.now());
     self->flights.erase(number);
   }

@@ -17,6 +17,7 @@
 
 #include "coinfan/config/config.hpp"
 #include "coinfan/shared/calls.hpp"
+#include "coinfan/shared/orders.hpp"
 #include "coinfan/shared/rate_limit.hpp"
 #include "coinfan/shared/redis.hpp"
 #include "coinfan/upstream/client.hpp"
@@ -29,6 +30,8 @@ struct SharedStats {
   std::uint64_t rate_fallbacks = 0;  // budget decisions left to the local bucket
   std::uint64_t cache_decisions = 0;  // gateway calls the shared tier settled (calls.hpp)
   std::uint64_t cache_fallbacks = 0;  // gateway calls made alone because Redis could not answer
+  std::uint64_t order_decisions = 0;  // order ids claimed, replayed or refused across replicas
+  std::uint64_t order_fallbacks = 0;  // claims or settles left to the replica alone
 };
 
 class SharedState : public std::enable_shared_from_this<SharedState> {
@@ -42,6 +45,9 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   // The views' shared tier (calls.hpp): one replica calls a gateway, the others take its
   // answer; good answers are kept for `keep_good` (cache.stale). One per state.
   std::shared_ptr<aggregate::SharedCalls> calls(std::chrono::milliseconds keep_good);
+
+  // Transfers and swaps at most once across replicas (orders.hpp); outcomes kept `keep`.
+  std::shared_ptr<writes::SharedOrders> orders(std::chrono::milliseconds keep);
 
   SharedStats stats() const;
 
@@ -58,6 +64,7 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   std::string key_prefix_;
   SharedRateLimit rate_limit_;
   std::shared_ptr<RedisSharedCalls> calls_;
+  std::shared_ptr<RedisSharedOrders> orders_;
   std::atomic<bool> available_{true};
   std::atomic<std::uint64_t> rate_decisions_{0};
   std::atomic<std::uint64_t> rate_fallbacks_{0};

@@ -41,6 +41,8 @@ class Gateway;
 
 namespace coinfan::writes {
 
+class SharedOrders;
+
 struct WriteOptions {
   ResolutionPlan resolution;
   OrderLedger::Limits ledger;
@@ -53,6 +55,9 @@ struct WriteOptions {
   // Called when a transfer's or swap's execution is over and the ledger holds its outcome
   // (tests wait on it instead of sleeping).
   std::function<void(const std::string& order_id)> on_settled;
+  // Across replicas (shared.redis): order ids claimed and outcomes kept in the shared store;
+  // null: this replica's ledger alone.
+  std::shared_ptr<SharedOrders> shared_orders;
   // The ledger's clock; tests may move it.
   std::function<std::chrono::steady_clock::time_point()> now;
 };
