@@ -275,9 +275,11 @@ std::string render_metrics(const MetricsSources& sources) {
     sample(out, "coinfan_shared_redis_available", "", sources.shared->available ? 1 : 0);
     metrics::family_header(out, "coinfan_shared_decisions_total", "counter", "Decisions the shared state made in Redis, by tier.");
     sample(out, "coinfan_shared_decisions_total", labels({{"tier", "rate_limit"}}), sources.shared->rate_decisions);
+    sample(out, "coinfan_shared_decisions_total", labels({{"tier", "credentials"}}), sources.shared->credential_decisions);
     metrics::family_header(out, "coinfan_shared_fallbacks_total", "counter",
                            "Decisions left to this replica alone because Redis did not answer in time, by tier.");
     sample(out, "coinfan_shared_fallbacks_total", labels({{"tier", "rate_limit"}}), sources.shared->rate_fallbacks);
+    sample(out, "coinfan_shared_fallbacks_total", labels({{"tier", "credentials"}}), sources.shared->credential_fallbacks);
   }
   if (sources.process) out += render_process_metrics(*sources.process);
   return out;

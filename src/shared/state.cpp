@@ -11,7 +11,7 @@ std::shared_ptr<SharedState> SharedState::create(boost::asio::any_io_executor ex
 }
 
 SharedState::SharedState(std::shared_ptr<RedisClient> redis, std::string key_prefix)
-    : rate_limit_(std::move(redis), std::move(key_prefix)) {}
+    : rate_limit_(redis, key_prefix), credentials_(std::move(redis), std::move(key_prefix)) {}
 
 upstream::SharedBudget SharedState::rate_budget(std::string gateway_id, double rate_per_second) {
   // The coroutine gets everything as parameters, so nothing dangles across co_await.
@@ -52,7 +52,23 @@ SharedStats SharedState::stats() const {
   out.available = available_.load();
   out.rate_decisions = rate_decisions_.load();
   out.rate_fallbacks = rate_fallbacks_.load();
+  out.credential_decisions = credential_decisions_.load();
+  out.credential_fallbacks = credential_fallbacks_.load();
   return out;
+}
+
+std::shared_ptr<gateways::CredentialShare> SharedState::credential_share(std::string gateway_id) {
+  return credentials_.account(std::move(gateway_id), [weak = weak_from_this()](const Error* failure) {
+    auto self = weak.lock();
+    if (!self) return;
+    if (failure == nullptr) {
+      self->answered();
+      ++self->credential_decisions_;
+    } else {
+      self->failed(*failure);
+      ++self->credential_fallbacks_;
+    }
+  });
 }
 
 }  // namespace coinfan::shared
