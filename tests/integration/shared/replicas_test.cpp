@@ -18,7 +18,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,6 +28,7 @@
 #include "support/http_test_client.hpp"
 #include "support/logged_process.hpp"
 #include "support/ports.hpp"
+#include "support/replicas.hpp"
 
 namespace coinfan {
 namespace {
@@ -41,30 +41,9 @@ using testing::LoggedProcess;
 constexpr int rate = 20;  // the gateway's rate_limit_rps
 
 using testing::free_port;
-
-std::unique_ptr<LoggedProcess> start_redis(std::uint16_t port) {
-  auto redis = std::make_unique<LoggedProcess>(
-      COINFAN_REDIS_SERVER, std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                                                     "--appendonly", "no", "--daemonize", "no"});
-  EXPECT_TRUE(redis->wait_for_line("Ready to accept connections", 20s)) << redis->output();
-  return redis;
-}
-
-// The status of GET `target` on a new connection (0: no answer), and its body.
-std::pair<unsigned, std::string> get(std::uint16_t port, const std::string& target) {
-  testing::RawConnection connection(port);
-  connection.send(testing::get_request(target));
-  auto response = connection.read_response();
-  if (!response) return {0, {}};
-  return {response->result_int(), response->body()};
-}
-
-std::uint64_t metric(std::uint16_t port, const std::string& series) {
-  const auto [status, body] = get(port, "/metrics");
-  const auto at = body.find("\n" + series + " ");
-  if (status != 200 || at == std::string::npos) return 0;
-  return std::stoull(body.substr(at + series.size() + 2));
-}
+using testing::get;
+using testing::metric;
+using testing::start_redis;
 
 class SharedReplicas : public ::testing::Test {
  protected:
@@ -86,14 +65,9 @@ class SharedReplicas : public ::testing::Test {
         {"gateways", json::array{gateway}}};
     config_path_ = std::filesystem::temp_directory_path() / ("coinfan-replicas-" + std::to_string(::getpid()) + ".json");
     std::ofstream(config_path_) << json::serialize(config);
-    for (int i = 0; i < 3; ++i) {
-      replicas_.push_back(std::make_unique<LoggedProcess>(COINFAN_BINARY, std::vector<std::string>{"--config", config_path_.string()}));
-      const auto listening = replicas_.back()->wait_for_line("\"msg\":\"listening\"", 30s);
-      EXPECT_TRUE(listening) << replicas_.back()->output();
-      std::smatch match;
-      if (listening && std::regex_search(*listening, match, std::regex("\"port\":([0-9]+)"))) {
-        ports_.push_back(static_cast<std::uint16_t>(std::stoi(match[1])));
-      }
+    for (auto& replica : testing::start_replicas(config_path_.string(), 3)) {
+      if (replica.port != 0) ports_.push_back(replica.port);
+      replicas_.push_back(std::move(replica.process));
     }
   }
   ~SharedReplicas() override {
