@@ -277,11 +277,13 @@ std::string render_metrics(const MetricsSources& sources) {
     sample(out, "coinfan_shared_decisions_total", labels({{"tier", "rate_limit"}}), sources.shared->rate_decisions);
     sample(out, "coinfan_shared_decisions_total", labels({{"tier", "cache"}}), sources.shared->cache_decisions);
     sample(out, "coinfan_shared_decisions_total", labels({{"tier", "orders"}}), sources.shared->order_decisions);
+    sample(out, "coinfan_shared_decisions_total", labels({{"tier", "credentials"}}), sources.shared->credential_decisions);
     metrics::family_header(out, "coinfan_shared_fallbacks_total", "counter",
                            "Decisions left to this replica alone because Redis did not answer in time, by tier.");
     sample(out, "coinfan_shared_fallbacks_total", labels({{"tier", "rate_limit"}}), sources.shared->rate_fallbacks);
     sample(out, "coinfan_shared_fallbacks_total", labels({{"tier", "cache"}}), sources.shared->cache_fallbacks);
     sample(out, "coinfan_shared_fallbacks_total", labels({{"tier", "orders"}}), sources.shared->order_fallbacks);
+    sample(out, "coinfan_shared_fallbacks_total", labels({{"tier", "credentials"}}), sources.shared->credential_fallbacks);
   }
   if (sources.process) out += render_process_metrics(*sources.process);
   return out;

@@ -115,6 +115,11 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
     environment.shared_budget = [state = stack.shared](const config::GatewayConfig& gateway) {
       return state->rate_budget(gateway.id, gateway.rate_limit_rps.value_or(0.0));
     };
+    if (config.shared.redis->share_credentials) {
+      environment.shared_credentials = [state = stack.shared](const config::GatewayConfig& gateway) {
+        return state->credential_share(gateway.id);
+      };
+    }
   }
   for (const auto& gateway_config : config.gateways) {
     if (!gateway_config.enabled) continue;

@@ -515,7 +515,7 @@ void with_object(ObjectReader& root, std::string_view key, const Environment& en
 }
 
 // shared.redis: url (required), password, ca_file and tls_server_name (rediss:// only),
-// key_prefix, timeout_ms.
+// key_prefix, timeout_ms, share_credentials.
 void read_redis(ObjectReader& in, SharedConfig& shared) {
   RedisConfig redis;
   std::string url;
@@ -576,6 +576,7 @@ void read_redis(ObjectReader& in, SharedConfig& shared) {
     ok = false;
   }
   in.read_millis("timeout_ms", redis.timeout, 1, 10000);
+  in.read_bool("share_credentials", redis.share_credentials);
   in.reject_unknown_keys();
   if (ok) shared.redis = std::move(redis);
 }

@@ -11,7 +11,10 @@ std::shared_ptr<SharedState> SharedState::create(boost::asio::any_io_executor ex
 }
 
 SharedState::SharedState(std::shared_ptr<RedisClient> redis, std::string key_prefix)
-    : redis_(redis), key_prefix_(key_prefix), rate_limit_(std::move(redis), std::move(key_prefix)) {}
+    : redis_(redis),
+      key_prefix_(key_prefix),
+      rate_limit_(redis, key_prefix),
+      credentials_(std::move(redis), std::move(key_prefix)) {}
 
 std::shared_ptr<aggregate::SharedCalls> SharedState::calls(std::chrono::milliseconds keep_good) {
   if (calls_) return calls_;
@@ -90,7 +93,23 @@ SharedStats SharedState::stats() const {
     out.order_decisions = orders.decisions;
     out.order_fallbacks = orders.fallbacks;
   }
+  out.credential_decisions = credential_decisions_.load();
+  out.credential_fallbacks = credential_fallbacks_.load();
   return out;
+}
+
+std::shared_ptr<gateways::CredentialShare> SharedState::credential_share(std::string gateway_id) {
+  return credentials_.account(std::move(gateway_id), [weak = weak_from_this()](const Error* failure) {
+    auto self = weak.lock();
+    if (!self) return;
+    if (failure == nullptr) {
+      self->answered();
+      ++self->credential_decisions_;
+    } else {
+      self->failed(*failure);
+      ++self->credential_fallbacks_;
+    }
+  });
 }
 
 }  // namespace coinfan::shared

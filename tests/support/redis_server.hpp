@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,15 +18,28 @@
 
 namespace coinfan::testing {
 
+// What redis-server needs to serve TLS only, on its port (clients are not asked for certificates).
+struct ServerTls {
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_file;
+};
+
 class RedisServer {
  public:
-  explicit RedisServer(std::uint16_t port = free_port(), std::string password = {})
-      : port_(port), password_(std::move(password)) {
+  explicit RedisServer(std::uint16_t port = free_port(), std::string password = {},
+                       std::optional<ServerTls> tls = std::nullopt)
+      : port_(port), password_(std::move(password)), tls_(std::move(tls)) {
     start();
   }
   void start() {
     std::vector<std::string> args = {"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
                                      "--appendonly", "no", "--daemonize", "no"};
+    if (tls_) {
+      args[1] = "0";  // no plain port
+      args.insert(args.end(), {"--tls-port", std::to_string(port_), "--tls-cert-file", tls_->cert_file, "--tls-key-file",
+                               tls_->key_file, "--tls-ca-cert-file", tls_->ca_file, "--tls-auth-clients", "no"});
+    }
     if (!password_.empty()) {
       args.push_back("--requirepass");
       args.push_back(password_);
@@ -45,6 +59,7 @@ class RedisServer {
  private:
   std::uint16_t port_;
   std::string password_;
+  std::optional<ServerTls> tls_;
   std::unique_ptr<LoggedProcess> process_;
 };
 

@@ -30,10 +30,13 @@ class Replicas {
     path_ = std::filesystem::temp_directory_path() /
             ("coinfan-" + name + "-" + std::to_string(::getpid()) + ".json");
     std::ofstream(path_) << boost::json::serialize(config);
+    // All started before any is waited for, so their start-ups (and warm-ups) overlap.
     for (int i = 0; i < count; ++i) {
       processes.push_back(std::make_unique<LoggedProcess>(COINFAN_BINARY, std::vector<std::string>{"--config", path_.string()}));
-      const auto listening = processes.back()->wait_for_line("\"msg\":\"listening\"", std::chrono::seconds(30));
-      EXPECT_TRUE(listening) << processes.back()->output();
+    }
+    for (auto& process : processes) {
+      const auto listening = process->wait_for_line("\"msg\":\"listening\"", std::chrono::seconds(30));
+      EXPECT_TRUE(listening) << process->output();
       std::smatch match;
       if (listening && std::regex_search(*listening, match, std::regex("\"port\":([0-9]+)"))) {
         ports.push_back(static_cast<std::uint16_t>(std::stoi(match[1])));

@@ -86,6 +86,9 @@ struct RedisConfig {
   std::string tls_server_name;          // rediss:// only: the name the certificate must carry; empty: the URL's host
   std::string key_prefix = "coinfan:";  // every key starts with it
   Millis timeout{50};                   // per Redis call; past it the replica decides alone
+  // `share_credentials`: provider-issued credentials (TruBit tokens, Kuna JWTs) are kept in
+  // Redis until they expire, so one replica logs in for all; false: each logs in itself.
+  bool share_credentials = true;
 };
 
 struct SharedConfig {

@@ -148,6 +148,9 @@ class Gateway {
   config::GatewayType type_;
 };
 
+// The replicas' store of issued credentials (gateways/common/credential_share.hpp).
+class CredentialShare;
+
 struct GatewayEnvironment {
   boost::asio::any_io_executor executor;
   // Wall clock for signatures and token expiry; tests may move it.
@@ -155,6 +158,9 @@ struct GatewayEnvironment {
   // The budget a gateway with `rate_limit_rps` shares with other replicas; empty: none (each
   // replica's own bucket alone).
   std::function<upstream::SharedBudget(const config::GatewayConfig&)> shared_budget = {};
+  // The store in which the replicas share a gateway account's issued credentials (TruBit
+  // tokens, Kuna JWTs), so one of them renews for all; empty: none (each renews its own).
+  std::function<std::shared_ptr<CredentialShare>(const config::GatewayConfig&)> shared_credentials = {};
 };
 
 // Builds the adapter for `config.type`; invalid_argument when the configuration cannot work.

@@ -1,6 +1,7 @@
 #pragma once
 // What several replicas share through Redis, as one configuration makes it (`shared.redis`):
-// today the gateways' request budgets (SharedRateLimit). Degrade, never fail: when Redis cannot
+// today the gateways' request budgets (SharedRateLimit) and their issued credentials
+// (SharedCredentials). Degrade, never fail: when Redis cannot
 // decide within `shared.redis.timeout_ms`, the replica decides alone (its local bucket), counts
 // it in `coinfan_shared_fallbacks_total{tier}`, logs "shared state unavailable" once per
 // outage, and "shared state available again" when Redis answers again.
@@ -18,6 +19,7 @@
 #include "coinfan/config/config.hpp"
 #include "coinfan/shared/calls.hpp"
 #include "coinfan/shared/orders.hpp"
+#include "coinfan/shared/credentials.hpp"
 #include "coinfan/shared/rate_limit.hpp"
 #include "coinfan/shared/redis.hpp"
 #include "coinfan/upstream/client.hpp"
@@ -32,6 +34,8 @@ struct SharedStats {
   std::uint64_t cache_fallbacks = 0;  // gateway calls made alone because Redis could not answer
   std::uint64_t order_decisions = 0;  // order ids claimed, replayed or refused across replicas
   std::uint64_t order_fallbacks = 0;  // claims or settles left to the replica alone
+  std::uint64_t credential_decisions = 0;  // credential-share steps Redis answered
+  std::uint64_t credential_fallbacks = 0;  // credential-share steps it did not (the replica renewed alone)
 };
 
 class SharedState : public std::enable_shared_from_this<SharedState> {
@@ -53,6 +57,10 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
 
   SharedState(std::shared_ptr<RedisClient> redis, std::string key_prefix);
 
+  // The store in which the replicas share the credentials `gateway_id` is issued (see
+  // shared/credentials.hpp), counted and logged like the other tiers.
+  std::shared_ptr<gateways::CredentialShare> credential_share(std::string gateway_id);
+
  private:
   static boost::asio::awaitable<std::optional<std::chrono::microseconds>> decide_rate(std::weak_ptr<SharedState> weak,
                                                                                      std::string gateway_id,
@@ -65,9 +73,12 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   SharedRateLimit rate_limit_;
   std::shared_ptr<RedisSharedCalls> calls_;
   std::shared_ptr<RedisSharedOrders> orders_;
+  SharedCredentials credentials_;
   std::atomic<bool> available_{true};
   std::atomic<std::uint64_t> rate_decisions_{0};
   std::atomic<std::uint64_t> rate_fallbacks_{0};
+  std::atomic<std::uint64_t> credential_decisions_{0};
+  std::atomic<std::uint64_t> credential_fallbacks_{0};
 };
 
 }  // namespace coinfan::shared

@@ -9,10 +9,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/upstream/client.hpp"
+#include "gateways/common/credential_share.hpp"
 #include "gateways/common/token_refresh.hpp"
 
 namespace coinfan::gateways {
@@ -70,25 +72,29 @@ class AdapterBase : public Gateway {
   }
 
   // Runs `use(credential)` (an awaitable Result<T>) with a provider-issued credential, doing
-  // what `policy` decides: the cached one or one from `renew()` (an awaitable
-  // Result<IssuedCredential>), and after an auth_failed, at most one renewal and retry.
+  // what `policy` decides: the cached one or a renewed one, and after an auth_failed, at most
+  // one renewal and retry. A renewal goes through the replicas' store when there is one (see
+  // obtain_credential), else straight to `renew()` (an awaitable Result<IssuedCredential>).
   template <typename T, typename Renew, typename Use>
   boost::asio::awaitable<Result<T>> with_issued_credential(CachedCredential& cache, const TokenRefreshPolicy& policy,
                                                            Renew renew, Use use) {
+    std::optional<std::string> refused;  // the credential the provider refused on the last attempt
     for (unsigned attempt = 1;; ++attempt) {
       auto credential = cache.current();
       auto origin = CredentialOrigin::cached;
       if (policy.before_attempt(attempt, env_.now(), credential) == CredentialStep::renew) {
-        Result<IssuedCredential> issued = co_await renew();
-        if (!issued) co_return std::move(issued).error();
-        cache.store(*issued);
-        credential = std::move(*issued);
-        origin = CredentialOrigin::renewed;
+        auto obtaining = obtain_credential(policy, std::move(refused), RenewCredential(renew));
+        Result<ObtainedCredential> obtained = co_await std::move(obtaining);
+        if (!obtained) co_return std::move(obtained).error();
+        cache.store(obtained->credential);
+        credential = std::move(obtained->credential);
+        origin = obtained->origin;
       }
       Result<T> result = co_await use(credential->value);
       if (result || result.error().code != ErrorCode::auth_failed || !policy.retry_after_refusal(attempt, origin)) {
         co_return result;
       }
+      refused = std::move(credential->value);
     }
   }
 
@@ -104,11 +110,28 @@ class AdapterBase : public Gateway {
   const config::GatewayConfig& config() const { return config_; }
 
  private:
+  using RenewCredential = std::function<boost::asio::awaitable<Result<IssuedCredential>>()>;
+  struct ObtainedCredential {
+    IssuedCredential credential;
+    CredentialOrigin origin = CredentialOrigin::renewed;
+  };
+
+  // A credential to replace the cached one (`refused`: the one the provider just refused).
+  // Without a store: `renew()`. With one: what SharedRenewal decides — another replica's
+  // credential from the store, or this replica renews under the lease and stores the result;
+  // when the store cannot answer, `renew()` alone.
+  boost::asio::awaitable<Result<ObtainedCredential>> obtain_credential(TokenRefreshPolicy policy,
+                                                                       std::optional<std::string> refused,
+                                                                       RenewCredential renew);
+  // Renews holding `lease`, stores the result for the other replicas and hands the lease back.
+  boost::asio::awaitable<Result<ObtainedCredential>> renew_for_all(RenewCredential renew, std::string lease);
+
   void count_operation(std::string_view operation, CallStart started, std::optional<ErrorCode> failed);
 
   config::GatewayConfig config_;
   std::shared_ptr<upstream::Client> client_;
   GatewayEnvironment env_;
+  std::shared_ptr<CredentialShare> credential_share_;  // null: no store (each replica renews its own)
   metrics::DurationFamily operations_;
 };
 

@@ -17,7 +17,12 @@ class KunaGateway final : public AdapterBase {
   using AdapterBase::AdapterBase;
 
   boost::asio::awaitable<Result<BalanceSnapshot>> balances() override {
-    if (const auto& key = settings<Settings>().api_key; !key.empty()) co_return co_await fetch_balances(ApiKey{key});
+    if (const auto& key = settings<Settings>().api_key; !key.empty()) {
+      // Not `co_await fetch_balances(ApiKey{key})`: g++ 12 destroys a temporary inside a
+      // co_await expression twice.
+      auto fetching = fetch_balances(ApiKey{key});
+      co_return co_await std::move(fetching);
+    }
     auto with_jwt = [this](const std::string& jwt) { return fetch_balances(BearerToken{jwt}); };
     co_return co_await with_issued_credential<BalanceSnapshot>(session_, jwt_policy, [this] { return login(); }, with_jwt);
   }

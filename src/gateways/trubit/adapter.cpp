@@ -20,7 +20,10 @@ class TrubitGateway final : public AdapterBase {
 
   boost::asio::awaitable<Result<BalanceSnapshot>> balances() override {
     const auto& static_token = settings<Settings>().token;
-    if (!static_token.empty()) co_return co_await fetch_assets(static_token);
+    if (!static_token.empty()) {
+      auto fetching = fetch_assets(static_token);
+      co_return co_await std::move(fetching);
+    }
     co_return co_await with_issued_credential<BalanceSnapshot>(
         token_, token_policy, [this] { return new_token(); },
         [this](const std::string& token) { return fetch_assets(token); });

@@ -1,5 +1,6 @@
 // Every provider adapter through the real upstream client against its simulator on loopback:
-// success paths, token refresh, and each injected fault mapped to its designed error code.
+// success paths, token refresh (alone and through a store shared with other replicas), and
+// each injected fault mapped to its designed error code.
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,8 @@
 #include <boost/asio/use_future.hpp>
 
 #include <atomic>
+#include <future>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -18,6 +21,7 @@
 #include "coinfan/sim/simulator.hpp"
 #include "gateways/ccpayment_v1/simulator.hpp"
 #include "gateways/ccpayment_v2/simulator.hpp"
+#include "gateways/common/credential_share.hpp"
 #include "gateways/cryptocloud/simulator.hpp"
 #include "gateways/kuna/simulator.hpp"
 #include "gateways/trubit/simulator.hpp"
@@ -53,14 +57,21 @@ class AdapterRig {
   }
 
   Gateway& gateway() {
-    if (!gateway_) {
-      GatewayEnvironment env{io_.get_executor(), [this] { return std::chrono::system_clock::now() + skew_.load(); }};
-      auto made = make_gateway(config_, env);
-      EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().detail);
-      gateway_ = std::move(*made);
-    }
+    if (!gateway_) gateway_ = another_gateway();
     return *gateway_;
   }
+
+  // A new adapter of the same account, as another replica has (with the same store, if any).
+  std::shared_ptr<Gateway> another_gateway() {
+    GatewayEnvironment env{io_.get_executor(), [this] { return std::chrono::system_clock::now() + skew_.load(); }};
+    if (share_) env.shared_credentials = [share = share_](const config::GatewayConfig&) { return share; };
+    auto made = make_gateway(config_, env);
+    EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().detail);
+    return made.ok() ? std::move(*made) : nullptr;
+  }
+
+  // The adapters made from now on share their issued credentials through `share`.
+  void share_credentials(std::shared_ptr<CredentialShare> share) { share_ = std::move(share); }
 
   template <typename T>
   T run(asio::awaitable<T> operation) {
@@ -86,6 +97,7 @@ class AdapterRig {
   std::vector<std::thread> threads_;
   config::GatewayConfig config_;
   std::shared_ptr<Gateway> gateway_;
+  std::shared_ptr<CredentialShare> share_;
   std::atomic<std::chrono::seconds> skew_{std::chrono::seconds(0)};
 };
 
@@ -497,6 +509,229 @@ TEST(KunaAdapter, WrongPasswordIsAuthFailed) {
   AdapterRig rig(gateways::kuna::type);
   rig.config().settings_as<gateways::kuna::Settings>()->login.password = "wrong";
   EXPECT_EQ(code_of(rig.balances()), ErrorCode::auth_failed);
+}
+
+
+// --- Credentials shared with other replicas -----------------------------------------------
+
+// The replicas' store in memory: one credential, one lease, and what was asked of it. With
+// `failing`, every call fails as a Redis that does not answer would.
+class MemoryCredentialShare final : public CredentialShare {
+ public:
+  asio::awaitable<Result<std::optional<IssuedCredential>>> load() override {
+    std::lock_guard lock(mutex_);
+    ++loads_;
+    if (failing_) co_return down();
+    co_return stored_;
+  }
+  asio::awaitable<Result<bool>> discard(std::string refused) override {
+    std::lock_guard lock(mutex_);
+    if (failing_) co_return down();
+    ++discards_;
+    if (!stored_ || stored_->value != refused) co_return false;
+    stored_.reset();
+    co_return true;
+  }
+  asio::awaitable<Result<std::optional<std::string>>> claim(std::chrono::milliseconds) override {
+    std::lock_guard lock(mutex_);
+    ++claims_;
+    if (failing_) co_return down();
+    if (lease_) co_return std::optional<std::string>();
+    lease_ = "lease-" + std::to_string(claims_);
+    co_return lease_;
+  }
+  asio::awaitable<Result<bool>> publish(IssuedCredential credential, std::chrono::milliseconds lifetime,
+                                        std::string lease) override {
+    std::lock_guard lock(mutex_);
+    if (failing_) co_return down();
+    ++publishes_;
+    last_lifetime_ = lifetime;
+    stored_ = std::move(credential);
+    co_return release_locked(lease);
+  }
+  asio::awaitable<Result<bool>> release(std::string lease) override {
+    std::lock_guard lock(mutex_);
+    if (failing_) co_return down();
+    ++releases_;
+    co_return release_locked(lease);
+  }
+
+  template <typename Fn>
+  auto locked(Fn fn) -> decltype(fn()) {
+    std::lock_guard lock(mutex_);
+    return fn();
+  }
+
+  void set_failing(bool failing) { locked([&] { failing_ = failing; }); }
+  void hold_lease_elsewhere() { locked([&] { lease_ = "another replica"; }); }
+  void set_stored(std::optional<IssuedCredential> credential) { locked([&] { stored_ = std::move(credential); }); }
+  std::optional<IssuedCredential> stored() { return locked([&] { return stored_; }); }
+  bool lease_held() { return locked([&] { return lease_.has_value(); }); }
+  int claims() { return locked([&] { return claims_; }); }
+  int loads() { return locked([&] { return loads_; }); }
+  int publishes() { return locked([&] { return publishes_; }); }
+  int releases() { return locked([&] { return releases_; }); }
+  int discards() { return locked([&] { return discards_; }); }
+  std::chrono::milliseconds last_lifetime() { return locked([&] { return last_lifetime_; }); }
+
+ private:
+  static Error down() { return make_error(ErrorCode::timeout, "redis did not answer in time"); }
+  bool release_locked(const std::string& lease) {
+    if (lease_ != lease) return false;
+    lease_.reset();
+    return true;
+  }
+
+  std::mutex mutex_;
+  bool failing_ = false;
+  std::optional<IssuedCredential> stored_;
+  std::optional<std::string> lease_;
+  int loads_ = 0, claims_ = 0, publishes_ = 0, releases_ = 0, discards_ = 0;
+  std::chrono::milliseconds last_lifetime_{0};
+};
+
+TEST(SharedCredentials, OneTokenServesEveryReplicaOfTheAccount) {
+  AdapterRig rig(gateways::trubit::type);
+  auto share = std::make_shared<MemoryCredentialShare>();
+  rig.share_credentials(share);
+  ASSERT_TRUE(rig.balances().ok());
+  EXPECT_EQ(rig.provider<sim::TruBitProvider>().tokens_issued(), 1u);
+  ASSERT_TRUE(share->stored());
+  EXPECT_EQ(share->publishes(), 1);
+  EXPECT_FALSE(share->lease_held());  // handed back with the credential
+  // Stored for its time left until expireTime (2 h), less what the call took.
+  EXPECT_GT(share->last_lifetime(), std::chrono::minutes(119));
+  EXPECT_LE(share->last_lifetime(), std::chrono::minutes(120));
+
+  // Two more replicas: the stored token, no new one.
+  for (int replica = 0; replica < 2; ++replica) {
+    auto other = rig.another_gateway();
+    auto result = rig.run(other->balances());
+    ASSERT_TRUE(result.ok()) << result.error().detail;
+  }
+  EXPECT_EQ(rig.provider<sim::TruBitProvider>().tokens_issued(), 1u);
+  EXPECT_EQ(share->claims(), 1);
+}
+
+TEST(SharedCredentials, ARevokedTokenIsReplacedOnceForAllReplicas) {
+  AdapterRig rig(gateways::trubit::type);
+  auto share = std::make_shared<MemoryCredentialShare>();
+  rig.share_credentials(share);
+  auto first = rig.another_gateway();
+  auto second = rig.another_gateway();
+  ASSERT_TRUE(rig.run(first->balances()).ok());
+  ASSERT_TRUE(rig.run(second->balances()).ok());
+  const auto revoked = share->stored();
+  rig.simulator().expire_tokens();
+
+  // The first to be refused removes the refused token and renews it for all.
+  ASSERT_TRUE(rig.run(first->balances()).ok());
+  EXPECT_EQ(rig.provider<sim::TruBitProvider>().tokens_issued(), 2u);
+  ASSERT_TRUE(share->stored());
+  EXPECT_NE(share->stored()->value, revoked->value);
+  // The second, refused too, finds the newer one stored: no third token.
+  auto result = rig.run(second->balances());
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  EXPECT_EQ(rig.provider<sim::TruBitProvider>().tokens_issued(), 2u);
+  EXPECT_EQ(share->claims(), 2);
+}
+
+TEST(SharedCredentials, ATokenRefusedRightAfterAnotherReplicaStoredItIsRenewedOnce) {
+  // The stored token is good by its expiry but revoked: the replica that took it from the
+  // store is refused, removes it, and renews once.
+  AdapterRig rig(gateways::trubit::type);
+  auto share = std::make_shared<MemoryCredentialShare>();
+  rig.share_credentials(share);
+  ASSERT_TRUE(rig.balances().ok());
+  rig.simulator().expire_tokens();
+  auto fresh = rig.another_gateway();
+  auto result = rig.run(fresh->balances());
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  EXPECT_EQ(rig.provider<sim::TruBitProvider>().tokens_issued(), 2u);
+  EXPECT_EQ(share->discards(), 1);
+  EXPECT_EQ(rig.simulator().requests("/v2/user/account/assets"), 3u);  // ok, refused, ok
+}
+
+TEST(SharedCredentials, WhileAnotherReplicaRenewsTheReplicaWaitsForItsToken) {
+  AdapterRig rig(gateways::trubit::type);
+  auto share = std::make_shared<MemoryCredentialShare>();
+  rig.share_credentials(share);
+  ASSERT_TRUE(rig.balances().ok());
+  const auto token = share->stored();
+  share->set_stored(std::nullopt);
+  share->hold_lease_elsewhere();
+
+  auto waiting = rig.another_gateway();
+  auto answer = std::async(std::launch::async, [&rig, waiting] { return rig.run(waiting->balances()); });
+  // Once the waiter has asked for the lease twice, the holder stores its token.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (share->claims() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  ASSERT_GE(share->claims(), 3);
+  share->set_stored(token);
+  auto result = answer.get();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  EXPECT_EQ(rig.provider<sim::TruBitProvider>().tokens_issued(), 1u);
+}
+
+TEST(SharedCredentials, AStoreThatCannotAnswerLeavesEachReplicaToRenewAlone) {
+  AdapterRig rig(gateways::kuna::type);
+  auto share = std::make_shared<MemoryCredentialShare>();
+  share->set_failing(true);
+  rig.share_credentials(share);
+  auto result = rig.balances();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+  EXPECT_EQ(rig.provider<sim::KunaProvider>().logins(), 1u);
+  EXPECT_EQ(share->loads(), 1);  // one failed look, then the login alone
+  EXPECT_EQ(share->claims(), 0);
+  rig.simulator().expire_tokens();
+  ASSERT_TRUE(rig.balances().ok());
+  EXPECT_EQ(rig.provider<sim::KunaProvider>().logins(), 2u);
+}
+
+TEST(SharedCredentials, AJwtIsSharedLikeAToken) {
+  AdapterRig rig(gateways::kuna::type);
+  auto share = std::make_shared<MemoryCredentialShare>();
+  rig.share_credentials(share);
+  ASSERT_TRUE(rig.balances().ok());
+  auto other = rig.another_gateway();
+  ASSERT_TRUE(rig.run(other->balances()).ok());
+  EXPECT_EQ(rig.provider<sim::KunaProvider>().logins(), 1u);
+  rig.simulator().expire_tokens();
+  ASSERT_TRUE(rig.balances().ok());
+  ASSERT_TRUE(rig.run(other->balances()).ok());
+  EXPECT_EQ(rig.provider<sim::KunaProvider>().logins(), 2u);
+}
+
+TEST(SharedCredentials, AFailedRenewalHandsTheLeaseBack) {
+  AdapterRig rig(gateways::kuna::type);
+  rig.config().settings_as<gateways::kuna::Settings>()->login.password = "wrong";
+  auto share = std::make_shared<MemoryCredentialShare>();
+  rig.share_credentials(share);
+  EXPECT_EQ(code_of(rig.balances()), ErrorCode::auth_failed);
+  EXPECT_EQ(share->releases(), 1);
+  EXPECT_FALSE(share->lease_held());
+  EXPECT_FALSE(share->stored());
+}
+
+TEST(SharedCredentials, AStaticTokenOrApiKeyNeverGoesToTheStore) {
+  auto account = sim::demo_trubit_account();
+  account.static_token = "dashboard-created-token";
+  AdapterRig trubit(std::make_shared<sim::TruBitProvider>(account), gateways::trubit::type);
+  trubit.config().settings = gateways::trubit::Settings{account.static_token, {}};
+  auto share = std::make_shared<MemoryCredentialShare>();
+  trubit.share_credentials(share);
+  auto result = trubit.balances();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+
+  AdapterRig kuna(gateways::kuna::type);
+  kuna.config().settings_as<gateways::kuna::Settings>()->api_key = kuna.provider<sim::KunaProvider>().account().api_key;
+  kuna.share_credentials(share);
+  result = kuna.balances();
+  ASSERT_TRUE(result.ok()) << result.error().detail;
+
+  EXPECT_EQ(share->loads(), 0);
+  EXPECT_EQ(share->claims(), 0);
+  EXPECT_FALSE(share->stored());
 }
 
 }  // namespace

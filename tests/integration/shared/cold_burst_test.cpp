@@ -143,7 +143,7 @@ TEST_F(ColdBurst, AThousandRequestsOverThreeReplicasCostOneBalanceCallPerGateway
   testing::RedisServer redis;
   reset_counters();
   start_replicas(redis.url());
-  // The three warm-ups (each replica's first fan-out, one after the other) already shared.
+  // The three warm-ups (each replica's first fan-out, at once) already shared.
   for (const auto calls : balance_calls()) EXPECT_EQ(calls, 1u);
 
   reset_counters();

@@ -112,6 +112,21 @@ TEST(Config, SharedRedisIsOptionalAndReadWithItsSecret) {
   EXPECT_EQ(defaults.config->shared.redis->timeout, std::chrono::milliseconds(50));
 }
 
+TEST(Config, SharedRedisSharesIssuedCredentialsUnlessTurnedOff) {
+  auto defaults = parse(R"({"shared": {"redis": {"url": "redis://127.0.0.1"}}})", fake_env());
+  ASSERT_TRUE(defaults.config) << ::testing::PrintToString(messages(defaults));
+  EXPECT_TRUE(defaults.config->shared.redis->share_credentials);
+
+  auto off = parse(R"({"shared": {"redis": {"url": "redis://127.0.0.1", "share_credentials": false}}})", fake_env());
+  ASSERT_TRUE(off.config) << ::testing::PrintToString(messages(off));
+  EXPECT_FALSE(off.config->shared.redis->share_credentials);
+
+  auto wrong = parse(R"({"shared": {"redis": {"url": "redis://127.0.0.1", "share_credentials": "no"}}})", fake_env());
+  EXPECT_FALSE(wrong.config);
+  const auto all = ::testing::PrintToString(messages(wrong));
+  EXPECT_NE(all.find("shared.redis.share_credentials"), std::string::npos) << all;
+}
+
 TEST(Config, SharedRedisErrorsNameThePathNeverThePassword) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"shared": {"redis": {}}})", "shared.redis.url: is required"},
