@@ -16,6 +16,8 @@
 // one that is still fresh (marked `cached: true`), a gateway that is already being called is
 // not called twice, and without max_age a failed call falls back to the last good answer
 // until `cache.stale` (the status says `error` with what failed, the data stays).
+// With shared.redis, a gateway call a fan-out would make goes through the replicas' shared tier
+// first (shared_calls.hpp): another replica's recent answer, or the answer of its call in flight.
 // The policy itself is pure (cache_policy.hpp); this layer holds a lock around it, runs the
 // fan-outs it asks for (fan_out.hpp) and keeps the gateways' health (health.hpp).
 

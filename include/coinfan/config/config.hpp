@@ -77,9 +77,10 @@ struct GatewayConfig {
   }
 };
 
-// `shared.redis`: state several replicas share through one Redis. Today: each gateway's
-// `rate_limit_rps` becomes one budget for all of them (the local bucket stays, as the fallback
-// when Redis is slow or down).
+// `shared.redis`: state several replicas share through one Redis: each gateway's
+// `rate_limit_rps` as one budget for all of them, each gateway call, the order ids of writes,
+// and (share_credentials) issued credentials; each replica's own state stays as the fallback
+// when Redis is slow or down.
 struct RedisConfig {
   RedisEndpoint endpoint;               // `url`; `password` (a secret, `${NAME}`) overrides the URL's
   std::string ca_file;                  // rediss:// only: PEM of the CAs to trust; empty: the system store

@@ -1,8 +1,9 @@
 #pragma once
 // What several replicas share through Redis, as one configuration makes it (`shared.redis`):
-// today the gateways' request budgets (SharedRateLimit) and their issued credentials
-// (SharedCredentials). Degrade, never fail: when Redis cannot
-// decide within `shared.redis.timeout_ms`, the replica decides alone (its local bucket), counts
+// the gateways' request budgets (SharedRateLimit), their calls (RedisSharedCalls: one replica
+// calls, the others take its answer), the order ids of writes (RedisSharedOrders) and the
+// issued credentials (SharedCredentials). Degrade, never fail: when Redis cannot decide within
+// `shared.redis.timeout_ms`, the replica decides alone (as without shared.redis), counts
 // it in `coinfan_shared_fallbacks_total{tier}`, logs "shared state unavailable" once per
 // outage, and "shared state available again" when Redis answers again.
 
