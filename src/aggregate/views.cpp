@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -362,6 +363,7 @@ asio::awaitable<Answered<T>> shared_call(std::shared_ptr<SharedCalls> shared, st
     co_return Answered<T>{make_error(ErrorCode::internal, "another replica's answer could not be read"), Millis(0),
                           std::nullopt, false};
   }
+  if constexpr (std::is_same_v<T, BalanceSnapshot>) gateway->learn(*decoded);
   co_return Answered<T>{std::move(decoded).value(), age, Millis(record.latency_ms), reused};
 }
 

@@ -122,6 +122,10 @@ class Gateway {
   config::GatewayType type() const { return type_; }
 
   virtual boost::asio::awaitable<Result<BalanceSnapshot>> balances() = 0;
+  // Another replica's balance answer for this same account (the shared call tier): an adapter
+  // that plans its next call from the last answer takes note (CCPayment v2 prices the coins
+  // listed last while it fetches the balances, one round trip instead of two).
+  virtual void learn(const BalanceSnapshot& /*answer*/) {}
   // Whether balances() brings quotes for the price book (the prices view asks only these).
   virtual bool has_prices() const { return false; }
   // The coin catalogue; nullopt-like not_found error when the provider has none.

@@ -70,13 +70,7 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
     if (!*listed) co_return std::move(*listed).error();
     BalanceSnapshot snapshot{std::move(**listed), {}, std::nullopt};
     v2::CoinSymbols symbols;
-    std::vector<std::int64_t> held;
-    for (const auto& balance : snapshot.balances) {
-      std::int64_t coin_id = 0;
-      const auto& raw = balance.raw_asset;
-      if (std::from_chars(raw.data(), raw.data() + raw.size(), coin_id).ec != std::errc{}) continue;
-      if (symbols.emplace(raw, balance.asset).second) held.push_back(coin_id);
-    }
+    const std::vector<std::int64_t> held = held_coins(snapshot.balances, symbols);
     remember_coins(held);
     std::vector<std::int64_t> unpriced;
     for (const auto coin_id : held) {
@@ -248,6 +242,23 @@ class CcpaymentV2Gateway final : public AdapterBase, public RecordSource, public
       for (auto& price : *prices) out.push_back(std::move(price));
     }
     co_return out;
+  }
+
+  void learn(const BalanceSnapshot& answer) override {
+    v2::CoinSymbols symbols;
+    remember_coins(held_coins(answer.balances, symbols));
+  }
+
+  // The coin ids the balances list, once each, in order; `symbols` maps each to its symbol.
+  static std::vector<std::int64_t> held_coins(const std::vector<Balance>& balances, v2::CoinSymbols& symbols) {
+    std::vector<std::int64_t> held;
+    for (const auto& balance : balances) {
+      std::int64_t coin_id = 0;
+      const auto& raw = balance.raw_asset;
+      if (std::from_chars(raw.data(), raw.data() + raw.size(), coin_id).ec != std::errc{}) continue;
+      if (symbols.emplace(raw, balance.asset).second) held.push_back(coin_id);
+    }
+    return held;
   }
 
   std::vector<std::int64_t> known_coins() const {

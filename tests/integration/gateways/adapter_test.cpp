@@ -221,6 +221,25 @@ TEST(CcpaymentV2Adapter, TheCoinsListedBeforeArePricedWhileTheBalancesAreFetched
   EXPECT_EQ(rig.simulator().requests("/ccpayment/v2/getCoinUSDTPrice"), 2u);
 }
 
+// With the shared call tier, another replica's answer may be the last this adapter saw: learning
+// its coins lets the next call price them alongside the balances, as after its own answer.
+TEST(CcpaymentV2Adapter, ACoinListLearnedFromAnotherReplicaIsPricedWhileTheBalancesAreFetched) {
+  AdapterRig other(gateways::ccpayment_v2::type);
+  const auto answer = other.balances();
+  ASSERT_TRUE(answer.ok()) << answer.error().detail;
+  AdapterRig rig(gateways::ccpayment_v2::type);
+  constexpr auto delay = std::chrono::milliseconds(400);
+  rig.simulator().inject(Fault::latency_of(delay).on("/ccpayment/v2/getAppCoinAssetList"));
+  rig.simulator().inject(Fault::latency_of(delay).on("/ccpayment/v2/getCoinUSDTPrice"));
+  rig.gateway().learn(*answer);
+  const auto started = std::chrono::steady_clock::now();
+  const auto snapshot = rig.balances();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.error().detail;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2 * delay - std::chrono::milliseconds(150));
+  EXPECT_EQ(snapshot->prices.size(), answer->prices.size());
+  EXPECT_EQ(rig.simulator().requests("/ccpayment/v2/getCoinUSDTPrice"), 1u);  // all known: one call
+}
+
 TEST(CcpaymentV2Adapter, ACoinNewInTheListIsPricedAfterTheBalances) {
   auto account = sim::demo_ccpayment_v2_account();
   std::erase_if(account.balances, [&](const sim::CcpaymentV2Balance& b) { return b.user_id == account.app_id && b.coin_id == 1390; });
