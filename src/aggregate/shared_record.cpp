@@ -67,7 +67,14 @@ struct Reader {
       failed = true;
       return {};
     }
-    auto parsed = Decimal::parse(value->get_string());
+    // Only the canonical text encode_* writes: no exponent (whose expansion could exceed what
+    // Decimal::parse takes back).
+    const std::string_view text = value->get_string();
+    if (text.find_first_of("eE") != std::string_view::npos) {
+      failed = true;
+      return {};
+    }
+    auto parsed = Decimal::parse(text);
     if (!parsed) failed = true;
     return parsed ? *parsed : Decimal();
   }

@@ -136,6 +136,10 @@ TEST(SharedRecord, AnythingElseIsRefused) {
     EXPECT_FALSE(decode_balances(text)) << text;
   }
   EXPECT_TRUE(decode_balances("{\"balances\":[],\"prices\":[],\"price_error\":null}"));
+  // An exponent is not what the encoder writes (and 0.27e2253 would expand past what parses).
+  EXPECT_FALSE(decode_balances("{\"balances\":[],\"prices\":[{\"asset\":\"TRX\",\"usd\":\"0.2717955e2253\","
+                               "\"gateway\":\"cloud\",\"quote\":\"USD\",\"raw_id\":\"TRX\",\"network\":null,"
+                               "\"derived\":true}],\"price_error\":null}"));
   EXPECT_FALSE(decode_coins("{\"coins\":[{\"gateway\":\"g\"}]}"));
 }
 
