@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "shared/scripts.hpp"
 #include "shared/token.hpp"
 
 namespace coinfan::shared {
@@ -19,12 +20,6 @@ using aggregate::SharedWant;
 using Millis = std::chrono::milliseconds;
 
 namespace {
-
-// KEYS[1]: a lease; ARGV[1]: the token that holds it. Deletes it only when still ours.
-const std::string release_script = R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-)lua";
 
 // A failed record outlives its waiters' next look, no more.
 constexpr Millis keep_failed{2000};
@@ -53,11 +48,11 @@ std::optional<SharedRecord> usable(const RedisValue& value, std::uint64_t epoch)
 }  // namespace
 
 RedisSharedCalls::RedisSharedCalls(std::shared_ptr<RedisClient> redis, std::string key_prefix, Millis keep_good,
-                                   Hooks hooks)
+                                   RedisAvailability availability)
     : redis_(std::move(redis)),
       key_prefix_(std::move(key_prefix)),
       keep_good_(std::max(keep_good, Millis(1000))),
-      hooks_(std::move(hooks)),
+      availability_(std::move(availability)),
       replica_(random_token_prefix()) {}
 
 std::string RedisSharedCalls::key(const std::string& name, const char* part) const {
@@ -67,12 +62,12 @@ std::string RedisSharedCalls::key(const std::string& name, const char* part) con
 std::string RedisSharedCalls::new_token() { return replica_ + "-" + std::to_string(next_token_++); }
 
 void RedisSharedCalls::answered() {
-  if (hooks_.on_answer) hooks_.on_answer();
+  if (availability_.on_answer) availability_.on_answer();
 }
 
 void RedisSharedCalls::failed(const Error& error) {
   ++fallbacks_;
-  if (hooks_.on_failure) hooks_.on_failure(error);
+  if (availability_.on_failure) availability_.on_failure(error);
 }
 
 SharedCallStats RedisSharedCalls::stats() const { return {decisions_.load(), fallbacks_.load()}; }
@@ -128,7 +123,7 @@ asio::awaitable<SharedRecord> RedisSharedCalls::run(std::string name, SharedWant
     if (found) {
       ++decisions_;
       if (leading) {
-        auto releasing = redis_->command({"EVAL", release_script, "1", lease_key, token});
+        auto releasing = redis_->command({"EVAL", delete_if_equal_script, "1", lease_key, token});
         (void)co_await std::move(releasing);
       }
       co_return std::move(*found);
@@ -143,7 +138,7 @@ asio::awaitable<SharedRecord> RedisSharedCalls::run(std::string name, SharedWant
       auto storing = redis_->pipeline(
           {{"SET", record.good ? good_key : fail_key, aggregate::encode_record(record), "PX",
             std::to_string((record.good ? keep_good_ : keep_failed).count())},
-           {"EVAL", release_script, "1", lease_key, token}});
+           {"EVAL", delete_if_equal_script, "1", lease_key, token}});
       auto stored = co_await std::move(storing);
       if (!stored) failed(stored.error());
       co_return record;

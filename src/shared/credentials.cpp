@@ -8,6 +8,7 @@
 #include "coinfan/core/ascii.hpp"
 #include "coinfan/core/hash.hpp"
 #include "gateways/common/credential_share.hpp"
+#include "shared/scripts.hpp"
 
 namespace coinfan::shared {
 
@@ -15,14 +16,6 @@ namespace {
 
 namespace asio = boost::asio;
 using gateways::IssuedCredential;
-
-// KEYS[1]: a key. ARGV[1]: the value it must still hold. Deletes it only then: 1, else 0.
-const std::string delete_if_equal_script = R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-)lua";
 
 // The stored form: "<expiry in ms since the epoch> <credential>".
 std::string stored_form(const IssuedCredential& credential) {

@@ -69,7 +69,7 @@ RedisSharedOrders::RedisSharedOrders(std::shared_ptr<RedisClient> redis, Options
 
 void RedisSharedOrders::failed(const Error& error) {
   ++fallbacks_;
-  if (options_.on_failure) options_.on_failure(error);
+  if (options_.availability.on_failure) options_.availability.on_failure(error);
 }
 
 SharedOrderStats RedisSharedOrders::stats() const { return {decisions_.load(), fallbacks_.load()}; }
@@ -92,7 +92,7 @@ asio::awaitable<OrderClaim> RedisSharedOrders::claim(std::string key, std::strin
       out.kind = OrderClaim::Kind::alone;
       co_return out;
     }
-    if (options_.on_answer) options_.on_answer();
+    if (options_.availability.on_answer) options_.availability.on_answer();
     if (reply->type == RedisValue::Type::nil) {
       ++decisions_;
       out.kind = OrderClaim::Kind::execute;
@@ -142,8 +142,8 @@ asio::awaitable<void> RedisSharedOrders::settle(std::string key, std::string tok
   auto reply = co_await std::move(settling);
   if (!reply || reply->is_error()) {
     failed(reply ? make_error(ErrorCode::bad_response, "redis: " + reply->text) : reply.error());
-  } else if (options_.on_answer) {
-    options_.on_answer();
+  } else if (options_.availability.on_answer) {
+    options_.availability.on_answer();
   }
 }
 

@@ -16,16 +16,20 @@ SharedState::SharedState(std::shared_ptr<RedisClient> redis, std::string key_pre
       rate_limit_(redis, key_prefix),
       credentials_(std::move(redis), std::move(key_prefix)) {}
 
-std::shared_ptr<aggregate::SharedCalls> SharedState::calls(std::chrono::milliseconds keep_good) {
-  if (calls_) return calls_;
-  RedisSharedCalls::Hooks hooks;
-  hooks.on_answer = [weak = weak_from_this()] {
+RedisAvailability SharedState::availability() {
+  RedisAvailability out;
+  out.on_answer = [weak = weak_from_this()] {
     if (auto self = weak.lock()) self->answered();
   };
-  hooks.on_failure = [weak = weak_from_this()](const Error& error) {
+  out.on_failure = [weak = weak_from_this()](const Error& error) {
     if (auto self = weak.lock()) self->failed(error);
   };
-  calls_ = std::make_shared<RedisSharedCalls>(redis_, key_prefix_, keep_good, std::move(hooks));
+  return out;
+}
+
+std::shared_ptr<aggregate::SharedCalls> SharedState::calls(std::chrono::milliseconds keep_good) {
+  if (calls_) return calls_;
+  calls_ = std::make_shared<RedisSharedCalls>(redis_, key_prefix_, keep_good, availability());
   return calls_;
 }
 
@@ -34,12 +38,7 @@ std::shared_ptr<writes::SharedOrders> SharedState::orders(std::chrono::milliseco
   RedisSharedOrders::Options options;
   options.key_prefix = key_prefix_;
   options.keep = keep;
-  options.on_answer = [weak = weak_from_this()] {
-    if (auto self = weak.lock()) self->answered();
-  };
-  options.on_failure = [weak = weak_from_this()](const Error& error) {
-    if (auto self = weak.lock()) self->failed(error);
-  };
+  options.availability = availability();
   orders_ = std::make_shared<RedisSharedOrders>(redis_, std::move(options));
   return orders_;
 }

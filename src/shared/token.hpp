@@ -1,23 +1,20 @@
 #pragma once
-// Lease and claim tokens: a random prefix per process (std::random_device, 16 hex digits) and
-// a counter, so no two replicas' tokens meet.
+// Lease and claim tokens: a random prefix per process (hash::random_bytes, 16 hex digits) and a
+// counter, so no two replicas' tokens meet.
 
-#include <cstddef>
-#include <random>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
 #include <string>
+
+#include "coinfan/core/hash.hpp"
 
 namespace coinfan::shared {
 
 inline std::string random_token_prefix() {
-  std::random_device device;
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < 8; ++i) {
-    const auto byte = static_cast<unsigned>(device()) & 0xffU;
-    out.push_back(digits[byte >> 4U]);
-    out.push_back(digits[byte & 0xfU]);
-  }
-  return out;
+  auto bytes = hash::random_bytes(8);
+  if (!bytes) throw std::runtime_error("shared state: " + bytes.error().detail);
+  return hash::to_hex_lower(std::span(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()));
 }
 
 }  // namespace coinfan::shared

@@ -208,6 +208,7 @@ struct Simulator::Impl : std::enable_shared_from_this<Simulator::Impl> {
   mutable std::mutex mutex;
   std::vector<Fault> faults;
   std::map<std::string, std::uint64_t> counts;
+  std::vector<std::chrono::steady_clock::time_point> arrivals;  // of the counted requests, the first max_arrivals
   std::uint64_t total = 0;
   std::uint64_t accepted = 0;
   std::uint64_t next_connection = 0;
@@ -243,6 +244,7 @@ struct Simulator::Impl : std::enable_shared_from_this<Simulator::Impl> {
     std::lock_guard lock(mutex);
     ++total;
     ++counts[path];
+    if (arrivals.size() < max_arrivals) arrivals.push_back(std::chrono::steady_clock::now());
     FaultPlan plan;
     for (auto it = faults.begin(); it != faults.end();) {
       if (!fault_matches(*it, path, body)) {
@@ -504,6 +506,11 @@ std::uint64_t Simulator::requests(std::string_view path) const {
   return it == impl_->counts.end() ? 0 : it->second;
 }
 
+std::vector<std::chrono::steady_clock::time_point> Simulator::request_times() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->arrivals;
+}
+
 std::map<std::string, std::uint64_t> Simulator::request_counts() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->counts;
@@ -512,6 +519,7 @@ std::map<std::string, std::uint64_t> Simulator::request_counts() const {
 void Simulator::reset_counters() {
   std::lock_guard lock(impl_->mutex);
   impl_->counts.clear();
+  impl_->arrivals.clear();
   impl_->total = 0;
 }
 

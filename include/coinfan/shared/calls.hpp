@@ -33,13 +33,8 @@ struct SharedCallStats {
 
 class RedisSharedCalls : public aggregate::SharedCalls, public std::enable_shared_from_this<RedisSharedCalls> {
  public:
-  // `on_answer` / `on_failure`: Redis answered / could not (the shared state's availability).
-  struct Hooks {
-    std::function<void()> on_answer;
-    std::function<void(const Error&)> on_failure;
-  };
   RedisSharedCalls(std::shared_ptr<RedisClient> redis, std::string key_prefix, std::chrono::milliseconds keep_good,
-                   Hooks hooks);
+                   RedisAvailability availability);
 
   boost::asio::awaitable<aggregate::SharedRecord> run(std::string name, aggregate::SharedWant want, Call call) override;
   boost::asio::awaitable<void> forget(std::string name) override;
@@ -55,7 +50,7 @@ class RedisSharedCalls : public aggregate::SharedCalls, public std::enable_share
   std::shared_ptr<RedisClient> redis_;
   std::string key_prefix_;
   std::chrono::milliseconds keep_good_;
-  Hooks hooks_;
+  RedisAvailability availability_;
   std::string replica_;  // random, names this process in lease tokens
   std::atomic<std::uint64_t> next_token_{1};
   std::atomic<std::uint64_t> decisions_{0};

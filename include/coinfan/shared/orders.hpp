@@ -34,8 +34,7 @@ class RedisSharedOrders : public writes::SharedOrders, public std::enable_shared
     std::string key_prefix;
     std::chrono::milliseconds pending_for{std::chrono::minutes(2)};
     std::chrono::milliseconds keep{std::chrono::hours(24)};
-    std::function<void()> on_answer;
-    std::function<void(const Error&)> on_failure;
+    RedisAvailability availability;
   };
   RedisSharedOrders(std::shared_ptr<RedisClient> redis, Options options);
 

@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,13 @@ struct RedisOptions {
 };
 
 RedisOptions redis_options(const config::RedisConfig& config);
+
+// How a shared tier tells the shared state whether Redis answered (its availability, logging
+// and fallback accounting).
+struct RedisAvailability {
+  std::function<void()> on_answer;
+  std::function<void(const Error&)> on_failure;
+};
 
 class RedisClient {
  public:

@@ -68,6 +68,7 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
                                                                                      double rate_per_second);
   void answered();
   void failed(const Error& error);
+  RedisAvailability availability();  // answered() / failed() for a tier, through a weak pointer
 
   std::shared_ptr<RedisClient> redis_;
   std::string key_prefix_;

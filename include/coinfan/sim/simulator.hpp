@@ -169,6 +169,9 @@ class Simulator {
   // ignored), or in total for an empty path.
   std::uint64_t requests(std::string_view path = {}) const;
   std::map<std::string, std::uint64_t> request_counts() const;
+  // When each request counted since the last reset arrived, in order (the first max_arrivals).
+  static constexpr std::size_t max_arrivals = 1000000;
+  std::vector<std::chrono::steady_clock::time_point> request_times() const;
   void reset_counters();
   // Connections accepted so far (keep-alive reuse shows here).
   std::uint64_t connections() const;

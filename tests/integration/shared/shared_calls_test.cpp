@@ -64,9 +64,9 @@ class SharedCallsTest : public ::testing::Test {
 
   // One replica's shared tier; counts the times Redis could not answer.
   std::shared_ptr<RedisSharedCalls> replica(std::uint16_t port) {
-    RedisSharedCalls::Hooks hooks;
-    hooks.on_failure = [this](const Error&) { ++failures_; };
-    replicas_.push_back(std::make_shared<RedisSharedCalls>(client(port), "t:", 60s, hooks));
+    RedisAvailability availability;
+    availability.on_failure = [this](const Error&) { ++failures_; };
+    replicas_.push_back(std::make_shared<RedisSharedCalls>(client(port), "t:", 60s, availability));
     return replicas_.back();
   }
 
