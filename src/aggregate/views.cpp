@@ -585,18 +585,21 @@ ViewAnswer served(const CacheDecision& decision, SteadyTime now) {
   return answer;
 }
 
+// The hot path: a lookup and a shared_ptr copy under the lock, nothing else. Only a validated
+// selection ever creates an entry, so a hit needs no validation.
+std::optional<ViewAnswer> fresh_hit(Impl& self, ViewKind kind, const ViewQuery& query, const std::string& key,
+                                    SteadyTime arrival) {
+  std::lock_guard lock(self.cache_mutex);
+  auto hit = self.policy.fresh(key, query.max_age, arrival);
+  if (!hit) return std::nullopt;
+  ++self.view_stats[static_cast<std::size_t>(kind)].hits;
+  return served(*hit, arrival);
+}
+
 asio::awaitable<ViewAnswer> get_view(std::shared_ptr<Impl> self, ViewKind kind, ViewQuery query) {
-  // Only a validated selection ever creates an entry, so a hit needs no validation.
   const std::string key = self->key_for(kind, query);
   const SteadyTime arrival = self->clock.steady();
-  {
-    // The hot path: a lookup and a shared_ptr copy under the lock, nothing else.
-    std::lock_guard lock(self->cache_mutex);
-    if (auto hit = self->policy.fresh(key, query.max_age, arrival)) {
-      ++self->view_stats[static_cast<std::size_t>(kind)].hits;
-      co_return served(*hit, arrival);
-    }
-  }
+  if (auto hit = fresh_hit(*self, kind, query, key, arrival)) co_return std::move(*hit);
 
   auto selection = self->select(kind, query);
   if (auto* rejected = std::get_if<ViewAnswer>(&selection)) co_return std::move(*rejected);
@@ -631,6 +634,10 @@ asio::awaitable<ViewAnswer> get_view(std::shared_ptr<Impl> self, ViewKind kind, 
 
 asio::awaitable<ViewAnswer> Views::get(ViewKind kind, ViewQuery query) {
   return get_view(impl_, kind, std::move(query));
+}
+
+std::optional<ViewAnswer> Views::cached(ViewKind kind, const ViewQuery& query) {
+  return fresh_hit(*impl_, kind, query, impl_->key_for(kind, query), impl_->clock.steady());
 }
 
 ViewAnswer Views::gateways() const { return impl_->gateway_health_answer(); }

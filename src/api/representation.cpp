@@ -124,9 +124,45 @@ Representations::Entry Representations::forms_of(const std::shared_ptr<const std
   known.source = body;
   std::lock_guard lock(mutex_);
   if (compressed) ++stats_.compressions;
-  if (entries_.size() >= 512) std::erase_if(entries_, [](const auto& item) { return item.second.source.expired(); });
+  const auto it = entries_.find(body.get());
+  if (it != entries_.end() && it->second.source.lock() == body) {
+    // Another request may have filled part of the entry meanwhile: keep what it made.
+    auto& entry = it->second;
+    if (!entry.gzip) entry.gzip = known.gzip;
+    if (entry.etag.empty()) entry.etag = known.etag;
+    known = entry;
+    return known;
+  }
+  // A new body: entries of bodies nobody holds any more go, with their gzip forms and files.
+  std::erase_if(entries_, [](const auto& item) { return item.second.source.expired(); });
   entries_[body.get()] = known;
   return known;
+}
+
+std::shared_ptr<const http::SealedBody> Representations::sealed_of(const std::shared_ptr<const std::string>& source,
+                                                                   const std::shared_ptr<const std::string>& form) {
+  if (!form || form->size() < sealed_min_bytes) return nullptr;
+  const bool of_gzip = form != source;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(source.get());
+    if (it == entries_.end() || it->second.source.lock() != source) return nullptr;
+    auto& entry = it->second;
+    auto& sealed = of_gzip ? entry.sealed_gzip : entry.sealed;
+    if (sealed) return sealed;
+    if (++entry.sends < 2) return nullptr;
+  }
+  auto made = http::SealedBody::make(*form);
+  if (!made) return nullptr;
+  std::lock_guard lock(mutex_);
+  const auto it = entries_.find(source.get());
+  if (it == entries_.end() || it->second.source.lock() != source) return made;
+  auto& sealed = of_gzip ? it->second.sealed_gzip : it->second.sealed;
+  if (!sealed) {
+    sealed = std::move(made);
+    ++stats_.sealed;
+  }
+  return sealed;
 }
 
 void Representations::apply(const http::Request& request, http::Response& response, std::string_view cache_control,
@@ -155,7 +191,7 @@ void Representations::apply(const http::Request& request, http::Response& respon
   }
   // The tag first: a 304 needs no compression. The gzip form's tag is the identity tag with a
   // suffix, so both are known from one hash.
-  Entry forms = response.shared_body ? forms_of(response.shared_body, false) : Entry{{}, etag_of(body, ""), nullptr};
+  Entry forms = response.shared_body ? forms_of(response.shared_body, false) : Entry{{}, etag_of(body, ""), nullptr, nullptr, nullptr, 0};
   std::string etag = forms.etag;
   if (want_gzip && !etag.empty()) etag.insert(etag.size() - 1, gzip_suffix);
 
@@ -172,10 +208,14 @@ void Representations::apply(const http::Request& request, http::Response& respon
     ++stats_.not_modified;
     return;
   }
-  if (!want_gzip) return;
+  if (!want_gzip) {
+    if (response.shared_body) response.sealed = sealed_of(response.shared_body, response.shared_body);
+    return;
+  }
   std::shared_ptr<const std::string> compressed;
   if (response.shared_body) {
     compressed = forms_of(response.shared_body, true).gzip;
+    if (compressed) response.sealed = sealed_of(response.shared_body, compressed);
   } else {
     auto bytes = gzip(body);
     if (!bytes.empty()) compressed = std::make_shared<const std::string>(std::move(bytes));
@@ -219,6 +259,16 @@ http::Handler represented(std::shared_ptr<Representations> representations, std:
   return [representations = std::move(representations), shared_control, shared_handler,
           validators](const http::Request& request) {
     return finish(representations, shared_control, shared_handler, validators, request);
+  };
+}
+
+http::Immediate represented_now(std::shared_ptr<Representations> representations, std::string cache_control,
+                                http::Immediate immediate, bool validators) {
+  return [representations = std::move(representations), cache_control = std::move(cache_control),
+          immediate = std::move(immediate), validators](const http::Request& request) -> std::optional<http::Response> {
+    auto response = immediate(request);
+    if (response) representations->apply(request, *response, cache_control, validators);
+    return response;
   };
 }
 

@@ -22,6 +22,10 @@ inline constexpr std::string_view revalidate_cache_control = "private, no-cache"
 
 // Bodies shorter than this are sent as they are: gzip would save next to nothing.
 inline constexpr std::size_t gzip_min_bytes = 1024;
+// A cached body (or its gzip form) at least this large gets a sealed file (http::SealedBody)
+// the second time it is sent, and is then written with sendfile(2). A body answered once
+// (a selection nobody asks for again) never costs a file.
+inline constexpr std::size_t sealed_min_bytes = 16384;
 
 // `Accept-Encoding` allows gzip (`gzip`, `x-gzip` or `*`, with a non-zero q-value).
 bool accepts_gzip(std::string_view accept_encoding);
@@ -37,6 +41,7 @@ class Representations {
     std::uint64_t compressions = 0;  // bodies compressed
     std::uint64_t reused = 0;        // answers that reused an earlier compression or hash
     std::uint64_t not_modified = 0;  // 304 answers
+    std::uint64_t sealed = 0;        // sealed files made (one per cached body or gzip form)
   };
 
   // Finishes `response` (the handler's answer to `request`): a 2xx answer gets `cache_control`,
@@ -52,9 +57,16 @@ class Representations {
     std::weak_ptr<const std::string> source;
     std::string etag;
     std::shared_ptr<const std::string> gzip;
+    std::shared_ptr<const http::SealedBody> sealed;       // of the body
+    std::shared_ptr<const http::SealedBody> sealed_gzip;  // of the gzip form
+    std::uint32_t sends = 0;                              // answers sent from the body's forms
   };
   // The cached forms of a shared (cached) body; computed outside the lock.
   Entry forms_of(const std::shared_ptr<const std::string>& body, bool want_gzip);
+  // The sealed file of `form` (the body `source` or its gzip form), made on its second send;
+  // nullptr before that or when the form is small.
+  std::shared_ptr<const http::SealedBody> sealed_of(const std::shared_ptr<const std::string>& source,
+                                                    const std::shared_ptr<const std::string>& form);
 
   mutable std::mutex mutex_;
   std::unordered_map<const std::string*, Entry> entries_;
@@ -64,5 +76,8 @@ class Representations {
 // `handler`, its answers finished by `representations` with `cache_control`.
 http::Handler represented(std::shared_ptr<Representations> representations, std::string cache_control,
                           http::Handler handler, bool validators = true);
+// The same for a route's immediate answer.
+http::Immediate represented_now(std::shared_ptr<Representations> representations, std::string cache_control,
+                                http::Immediate immediate, bool validators = true);
 
 }  // namespace coinfan::api

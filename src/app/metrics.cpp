@@ -269,6 +269,14 @@ std::string render_metrics(const MetricsSources& sources) {
     sample(out, "coinfan_writes_total", labels({{"gateway", gateway}, {"operation", operation}, {"outcome", outcome}}),
            count);
   }
+  if (sources.representations) {
+    metrics::family_header(out, "coinfan_gzip_compressions_total", "counter",
+                           "Answer bodies compressed with gzip (a cached view body once, however often it is sent).");
+    sample(out, "coinfan_gzip_compressions_total", "", sources.representations->compressions);
+    metrics::family_header(out, "coinfan_sealed_bodies_total", "counter",
+                           "Sealed files made for cached answer bodies sent with sendfile (one per body or gzip form).");
+    sample(out, "coinfan_sealed_bodies_total", "", sources.representations->sealed);
+  }
   if (sources.shared) {
     metrics::family_header(out, "coinfan_shared_redis_available", "gauge",
                            "1 while the shared state's last Redis call answered (shared.redis).");

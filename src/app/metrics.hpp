@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/representation.hpp"
 #include "app/process_metrics.hpp"
 #include "coinfan/gateways/gateway.hpp"
 #include "coinfan/http/server.hpp"
@@ -30,6 +31,7 @@ struct MetricsSources {
   const aggregate::Views* views = nullptr;
   std::optional<ProcessMetrics> process;
   std::optional<shared::SharedStats> shared;  // with shared.redis only
+  std::optional<api::Representations::Stats> representations;  // the API's gzip forms and sealed files
 };
 
 std::string render_metrics(const MetricsSources& sources);

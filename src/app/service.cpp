@@ -156,17 +156,20 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
   if (stack.shared) write_options.shared_orders = stack.shared->orders(write_options.ledger.keep);
   auto writes = writes::make_write_service(stack.gateways, io.get_executor(), std::move(write_options));
   add_session_route(*router, auth);
+  auto representations = std::make_shared<api::Representations>();
   api::add_api_routes(*router, views,
-                      records::make_records_service(stack.gateways, io.get_executor(), record_options), writes);
+                      records::make_records_service(stack.gateways, io.get_executor(), record_options), writes,
+                      representations);
   // Everything under /v1/ needs an API key: reads once any key is configured, writes always.
   // The guard above checks every request; write handlers are wrapped as well, so that they see
   // the key's name for the audit line.
-  router->wrap("/v1/", [auth](const std::string& method, http::Handler handler) {
+  router->wrap("/v1/", [auth](const std::string& method, const http::Handler& handler) -> std::optional<http::Handler> {
     const bool read = method == "GET" || method == "HEAD";
-    return read ? std::move(handler) : auth->protect(http::Scope::write, std::move(handler));
+    if (read) return std::nullopt;  // the guard has checked the key; reads keep their immediate answers
+    return auth->protect(http::Scope::write, handler);
   });
   router->add("GET", "/metrics",
-              http::sync_handler([&server, &reloads, gateways = stack.gateways, writes, views,
+              http::sync_handler([&server, &reloads, gateways = stack.gateways, writes, views, representations,
                                   shared = stack.shared](const http::Request&) {
                 http::Response response;
                 response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -176,7 +179,8 @@ Result<Stack> build_stack(const config::Config& config, bool open_reads, asio::i
                                                 .writes = writes->counts(),
                                                 .views = views.get(),
                                                 .process = read_process_metrics(),
-                                                .shared = shared ? std::optional(shared->stats()) : std::nullopt});
+                                                .shared = shared ? std::optional(shared->stats()) : std::nullopt,
+                                                .representations = representations->stats()});
                 response.body += render_reload_metrics(reloads);
                 return response;
               }));

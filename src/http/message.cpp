@@ -1,9 +1,38 @@
 #include "coinfan/http/message.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "coinfan/core/ascii.hpp"
 #include "coinfan/core/problem.hpp"
 
 namespace coinfan::http {
+
+std::shared_ptr<const SealedBody> SealedBody::make(const std::string& source) {
+  const int fd = ::memfd_create("coinfan-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) return nullptr;
+  std::size_t written = 0;
+  while (written < source.size()) {
+    const auto n = ::write(fd, source.data() + written, source.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return nullptr;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  // Sealed: nobody, this process included, can change or resize the bytes any more.
+  if (::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::shared_ptr<const SealedBody>(new SealedBody(fd, source.size(), &source));
+}
+
+SealedBody::~SealedBody() { ::close(fd_); }
 
 std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {

@@ -30,20 +30,25 @@ Handler sync_handler(std::function<Response(const Request&)> fn) {
   return [fn = std::move(fn)](const Request& request) { return run_sync(fn, request); };
 }
 
-void Router::add(std::string method, std::string_view pattern, Handler handler) {
+void Router::add(std::string method, std::string_view pattern, Handler handler, Immediate immediate) {
   Route route;
   route.method = std::move(method);
   route.pattern = std::string(pattern);
   for (auto segment : split_path(pattern)) route.segments.emplace_back(segment);
   route.handler = std::move(handler);
+  route.immediate = std::move(immediate);
   routes_.push_back(std::move(route));
 }
 
-void Router::wrap(std::string_view prefix, const std::function<Handler(const std::string& method, Handler)>& wrap) {
+void Router::wrap(std::string_view prefix, const Wrapper& wrap) {
   for (auto& route : routes_) {
     std::string pattern;
     for (const auto& segment : route.segments) pattern += "/" + segment;
-    if (pattern.starts_with(prefix)) route.handler = wrap(route.method, std::move(route.handler));
+    if (!pattern.starts_with(prefix)) continue;
+    if (auto wrapped = wrap(route.method, route.handler)) {
+      route.handler = std::move(*wrapped);
+      route.immediate = nullptr;
+    }
   }
 }
 
@@ -87,6 +92,7 @@ Router::Match Router::match(std::string_view method, std::string_view raw_path) 
     if (method_matches && result.outcome != Outcome::found) {
       result.outcome = Outcome::found;
       result.handler = &route.handler;
+      if (route.immediate) result.immediate = &route.immediate;
       result.pattern = route.pattern;
       result.params = std::move(params);
     }

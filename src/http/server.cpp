@@ -16,11 +16,18 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <mutex>
 #include <random>
 #include <unordered_map>
@@ -54,6 +61,28 @@ constexpr std::size_t read_chunk = 8192;
 constexpr auto reserved_header_timeout = std::chrono::milliseconds(1000);
 // Rate-limiter buckets kept at most; beyond that, full (idle) buckets are dropped first.
 constexpr std::size_t max_rate_buckets = 100000;
+
+// Bodies at least this large are sent with sendfile(2) from their sealed file when they have one;
+// smaller ones go out with the head in one gathered write.
+constexpr std::size_t sendfile_min_bytes = 16384;
+
+bool header_safe(std::string_view text) {
+  return text.find_first_of("\r\n", 0) == std::string_view::npos && text.find('\0') == std::string_view::npos;
+}
+
+void append_number(std::string& out, std::size_t value) {
+  char digits[24];
+  std::size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  while (n > 0) out += digits[--n];
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append(": ").append(value).append("\r\n");
+}
 
 bool is_trusted(std::string_view address, const std::vector<Cidr>& trusted) {
   return std::any_of(trusted.begin(), trusted.end(), [&](const Cidr& cidr) { return cidr.contains(address); });
@@ -214,28 +243,54 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  // The watchdog: at `at`, whatever operation the socket has pending is cancelled and
-  // timed_out_ is set (the socket stays open, so an answer can still be written).
+  // The watchdog: from `at` on, whatever operation the socket has pending is cancelled and
+  // timed_out_ is set (the socket stays open, so an answer can still be written). The timer is
+  // set again only when the new deadline is earlier than the one it waits for; a later one is
+  // picked up when it fires. A keep-alive request thus moves a deadline without a system call
+  // or a cancelled wait.
   void watch(Clock::time_point at) {
     timed_out_ = false;
+    deadline_ = at;
+    if (!armed_ || armed_at_ > at) arm(at);
+  }
+  void unwatch() { deadline_ = Clock::time_point::max(); }
+  // At the end of the connection: the pending wait is cancelled, so the session is freed now.
+  void stop_watchdog() {
+    unwatch();
+    if (!armed_) return;
+    armed_ = false;
+    ++watch_generation_;
+    watchdog_.cancel();
+  }
+  void arm(Clock::time_point at) {
+    armed_ = true;
+    armed_at_ = at;
     const auto generation = ++watch_generation_;
-    watchdog_.expires_at(at);
+    watchdog_.expires_at(at);  // a pending wait is cancelled; its handler sees an old generation
     watchdog_.async_wait([self = shared_from_this(), generation](const boost::system::error_code& ec) {
-      if (ec || generation != self->watch_generation_) return;
+      if (generation != self->watch_generation_) return;
+      self->armed_ = false;
+      if (ec || self->deadline_ == Clock::time_point::max()) return;
+      if (Clock::now() < self->deadline_) {
+        self->arm(self->deadline_);
+        return;
+      }
       self->timed_out_ = true;
       boost::system::error_code ignored;
       self->socket_.cancel(ignored);
     });
   }
-  void unwatch() {
-    ++watch_generation_;
-    watchdog_.cancel();
-  }
 
-  asio::awaitable<boost::system::error_code> read_header(bhttp::request_parser<bhttp::string_body>& parser);
+  asio::awaitable<boost::system::error_code> read_header(bhttp::request_parser<bhttp::string_body>& parser,
+                                                         Clock::time_point header_deadline);
   asio::awaitable<Response> dispatch(Request& request, Clock::time_point deadline);
   asio::awaitable<bool> write(const Request& request, Response& response, unsigned version, bool keep_alive,
                               Clock::time_point deadline);
+  void format_head(const Request& request, const Response& response, unsigned version, bool keep_alive,
+                   std::size_t content_length);
+  asio::awaitable<bool> send(std::array<asio::const_buffer, 2> buffers, int flags, Clock::time_point deadline);
+  asio::awaitable<bool> send_file(const SealedBody& file, Clock::time_point deadline);
+  asio::awaitable<bool> wait_writable(Clock::time_point deadline);
   asio::awaitable<void> answer_and_close(Request& request, Response response, Clock::time_point deadline,
                                          Clock::time_point started);
   asio::awaitable<void> linger();
@@ -246,8 +301,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   tcp::socket socket_;
   asio::steady_timer watchdog_;
   std::uint64_t watch_generation_ = 0;
+  Clock::time_point deadline_ = Clock::time_point::max();  // of the watched operation; max: none
+  Clock::time_point armed_at_{};                           // when the pending wait ends
+  bool armed_ = false;                                     // a wait is pending on watchdog_
   bool timed_out_ = false;
   beast::flat_buffer buffer_;
+  std::string head_;  // the response head being written; its capacity is kept for the next
   std::string peer_;
   bool counted_ = false;   // counted in per_client under peer_
   bool reserved_ = false;  // admitted into the reserve: reserved paths only, one request
@@ -257,7 +316,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 };
 
 asio::awaitable<boost::system::error_code> Server::Impl::Session::read_header(
-    bhttp::request_parser<bhttp::string_body>& parser) {
+    bhttp::request_parser<bhttp::string_body>& parser, Clock::time_point header_deadline) {
+  // The header deadline is watched once more bytes must be waited for: headers that arrived
+  // whole with their first bytes need no timer.
+  bool watching = false;
   while (true) {
     if (buffer_.size() > 0) {
       const std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
@@ -272,6 +334,10 @@ asio::awaitable<boost::system::error_code> Server::Impl::Session::read_header(
       if (ec && ec != bhttp::error::need_more) co_return ec;
       if (!ec && used > 0) continue;
     }
+    if (!watching) {
+      watch(header_deadline);
+      watching = true;
+    }
     if (timed_out_) co_return beast::error::timeout;
     auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(read_chunk), use_tuple);
     if (timed_out_) co_return beast::error::timeout;
@@ -282,6 +348,12 @@ asio::awaitable<boost::system::error_code> Server::Impl::Session::read_header(
 
 asio::awaitable<void> Server::Impl::Session::run() {
   const auto accepted = Clock::now();
+  // Answers are written straight away on the non-blocking socket (write_some, sendfile); only
+  // a full socket makes a write wait.
+  {
+    boost::system::error_code ignored;
+    socket_.non_blocking(true, ignored);
+  }
   bool first_request = true;
   // A connection of the reserve must send its one request promptly: a client that idles
   // there keeps a health check out for at most a second.
@@ -325,8 +397,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
 
     RequestParser parser;
     configure_request_parser(parser, options);
-    watch(header_deadline);
-    auto read_ec = co_await read_header(parser);
+    auto read_ec = co_await read_header(parser, header_deadline);
     std::optional<std::string> refused_framing;
     if (!read_ec) {
       refused_framing = framing_problem(parser.get());
@@ -419,7 +490,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
                 {"client", std::string_view(request.client_address)}});
     if (!written || !keep_alive) break;
   }
-  unwatch();
+  stop_watchdog();
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
   socket_.close(ignored);
@@ -517,14 +588,21 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
     response.set_header("Allow", match.allow);
   } else {
     request.path_params = std::move(match.params);
-    // The handler runs until the request's deadline; a handler that overruns is cancelled.
-    asio::steady_timer timer(socket_.get_executor(), deadline);
     try {
-      auto outcome = co_await ((*match.handler)(request) || timer.async_wait(use_tuple));
-      if (outcome.index() == 0) {
-        response = std::move(std::get<0>(outcome));
+      // An answer that is ready (a cached view) is taken as it is; otherwise the handler runs
+      // until the request's deadline, and a handler that overruns is cancelled.
+      std::optional<Response> ready;
+      if (match.immediate) ready = (*match.immediate)(request);
+      if (ready) {
+        response = std::move(*ready);
       } else {
-        response = problem(504, "timeout", "the request did not complete within the request timeout");
+        asio::steady_timer timer(socket_.get_executor(), deadline);
+        auto outcome = co_await ((*match.handler)(request) || timer.async_wait(use_tuple));
+        if (outcome.index() == 0) {
+          response = std::move(std::get<0>(outcome));
+        } else {
+          response = problem(504, "timeout", "the request did not complete within the request timeout");
+        }
       }
     } catch (const std::exception& e) {
       log::write(log::Level::error, request.request_id, "handler failed", {{"error", std::string_view(e.what())}});
@@ -550,30 +628,121 @@ void Server::Impl::Session::apply_cors(const Request& request, Response& respons
   response.set_header("Vary", vary ? std::string(*vary) + ", Origin" : std::string("Origin"));
 }
 
+// The head is formatted into a buffer the connection keeps; head and body leave in one
+// gathered write, or, for a large body with a sealed file, the head (corked with MSG_MORE) and
+// then sendfile(2). Writes are tried at once on the non-blocking socket; the deadline is
+// watched only when the socket is full and the write must wait.
 asio::awaitable<bool> Server::Impl::Session::write(const Request& request, Response& response, unsigned version,
                                                    bool keep_alive, Clock::time_point deadline) {
-  const bool head = request.method == "HEAD";
+  const bool head_request = request.method == "HEAD";
   const auto body = response.body_view();
-  // A span body sends the response's (possibly shared, cached) bytes without copying them.
-  bhttp::response<bhttp::span_body<const char>> message{static_cast<bhttp::status>(response.status), version};
-  if (!response.content_type.empty()) message.set(bhttp::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) message.set(name, value);
-  // An error is about this request only: no cache keeps it.
-  if (response.status >= 400 && !find_header(response.headers, "Cache-Control")) {
-    message.set(bhttp::field::cache_control, "no-store");
+  timed_out_ = false;  // of an earlier read: this write has its own deadline
+  format_head(request, response, version, keep_alive, body.size());
+  const auto write_deadline = std::max(deadline, Clock::now() + answer_write_grace);
+  const std::string_view payload = head_request ? std::string_view() : body;
+  const bool by_file = !payload.empty() && payload.size() >= sendfile_min_bytes && response.sealed &&
+                       response.shared_body && response.sealed->source() == response.shared_body.get() &&
+                       response.sealed->size() == payload.size();
+  if (by_file) {
+    if (!co_await send({asio::buffer(head_), asio::const_buffer()}, MSG_MORE, write_deadline)) co_return false;
+    co_return co_await send_file(*response.sealed, write_deadline);
   }
-  message.set("X-Request-Id", request.request_id);
-  message.keep_alive(keep_alive);
-  if (!head) message.body() = beast::span<const char>(body.data(), body.size());
-  if (response.status != 204 && response.status != 304) message.content_length(body.size());
-  watch(std::max(deadline, Clock::now() + answer_write_grace));
-  auto [ec, n] = co_await bhttp::async_write(socket_, message, use_tuple);
-  (void)n;
+  co_return co_await send({asio::buffer(head_), asio::buffer(payload.data(), payload.size())}, 0, write_deadline);
+}
+
+void Server::Impl::Session::format_head(const Request& request, const Response& response, unsigned version,
+                                        bool keep_alive, std::size_t content_length) {
+  head_.clear();
+  head_ += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  append_number(head_, response.status);
+  head_ += ' ';
+  const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+  head_.append(reason.data(), reason.size());
+  head_ += "\r\n";
+  if (!response.content_type.empty() && header_safe(response.content_type)) {
+    append_field(head_, "Content-Type", response.content_type);
+  }
+  bool cache_control = false;
+  for (const auto& [name, value] : response.headers) {
+    // Framing is the server's alone, and no value may start a header of its own.
+    if (ascii::iequals(name, "Content-Length") || ascii::iequals(name, "Transfer-Encoding") ||
+        ascii::iequals(name, "Connection") || ascii::iequals(name, "X-Request-Id") || name.empty() ||
+        !header_safe(name) || !header_safe(value)) {
+      continue;
+    }
+    cache_control = cache_control || ascii::iequals(name, "Cache-Control");
+    append_field(head_, name, value);
+  }
+  // An error is about this request only: no cache keeps it.
+  if (response.status >= 400 && !cache_control) append_field(head_, "Cache-Control", "no-store");
+  if (header_safe(request.request_id)) append_field(head_, "X-Request-Id", request.request_id);
+  if (version == 10 && keep_alive) append_field(head_, "Connection", "keep-alive");
+  if (version != 10 && !keep_alive) append_field(head_, "Connection", "close");
+  if (response.status != 204 && response.status != 304) {
+    head_ += "Content-Length: ";
+    append_number(head_, content_length);
+    head_ += "\r\n";
+  }
+  head_ += "\r\n";
+}
+
+asio::awaitable<bool> Server::Impl::Session::send(std::array<asio::const_buffer, 2> buffers, int flags,
+                                                  Clock::time_point deadline) {
+  std::size_t first = 0;
+  while (first < buffers.size()) {
+    if (buffers[first].size() == 0) {
+      ++first;
+      continue;
+    }
+    boost::system::error_code ec;
+    const std::array<asio::const_buffer, 2> rest{buffers[first], first + 1 < buffers.size() ? buffers[first + 1] : asio::const_buffer()};
+    auto sent = socket_.send(rest, static_cast<asio::socket_base::message_flags>(flags), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      if (!co_await wait_writable(deadline)) co_return false;
+      continue;
+    }
+    if (ec == asio::error::interrupted) continue;
+    if (ec) co_return false;
+    for (std::size_t i = first; i < buffers.size() && sent > 0; ++i) {
+      const auto used = std::min(sent, buffers[i].size());
+      buffers[i] += used;
+      sent -= used;
+    }
+  }
   unwatch();
+  co_return !timed_out_;
+}
+
+asio::awaitable<bool> Server::Impl::Session::send_file(const SealedBody& file, Clock::time_point deadline) {
+  off_t offset = 0;
+  const auto size = static_cast<off_t>(file.size());
+  while (offset < size) {
+    const auto sent = ::sendfile(socket_.native_handle(), file.fd(), &offset, static_cast<std::size_t>(size - offset));
+    if (sent > 0) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!co_await wait_writable(deadline)) co_return false;
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    co_return false;  // the peer is gone (or the file is shorter than it says: never for a sealed one)
+  }
+  unwatch();
+  co_return !timed_out_;
+}
+
+// The socket is full: wait until it takes more, under the write's deadline.
+asio::awaitable<bool> Server::Impl::Session::wait_writable(Clock::time_point deadline) {
+  if (deadline_ != deadline) watch(deadline);
+  if (timed_out_) co_return false;
+  auto [ec] = co_await socket_.async_wait(tcp::socket::wait_write, use_tuple);
   co_return !ec && !timed_out_;
 }
 
 void Server::Impl::start() {
+  // Bodies go out with sendfile(2), which cannot be told not to raise SIGPIPE on a closed
+  // connection (send(2) is, with MSG_NOSIGNAL): the signal is ignored, the write fails instead.
+  static std::once_flag sigpipe_ignored;
+  std::call_once(sigpipe_ignored, [] { std::signal(SIGPIPE, SIG_IGN); });
   const auto current = settings();
   const auto& options = current->options;
   const auto address = asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host);

@@ -68,6 +68,9 @@ class Views {
   // no_coin_catalogue (a selection the view cannot serve), no_gateway_answered (nobody had
   // data to show: the answer lists every selected gateway's status), internal.
   boost::asio::awaitable<ViewAnswer> get(ViewKind kind, ViewQuery query);
+  // The answer get() would give at once from a fresh cached entry (counted as a hit), or
+  // nullopt when get() would have to wait, refresh or fan out.
+  std::optional<ViewAnswer> cached(ViewKind kind, const ViewQuery& query);
 
   // Every configured gateway's type, health, circuit state, last success and last error as
   // the views have seen them (GET /v1/gateways). Rendered on each call (small, always current).

@@ -33,6 +33,29 @@ struct Request {
   std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
 };
 
+// A body's bytes in a sealed anonymous memory file (memfd), so that the server sends them with
+// sendfile(2) instead of copying them through user space on every request. Immutable once
+// made; the file is closed with its last owner.
+class SealedBody {
+ public:
+  // nullptr when no sealed file can be made here (the caller sends from memory instead).
+  // `source` names the bytes this file holds (Response::shared_body's pointee).
+  static std::shared_ptr<const SealedBody> make(const std::string& source);
+  SealedBody(const SealedBody&) = delete;
+  SealedBody& operator=(const SealedBody&) = delete;
+  ~SealedBody();
+
+  int fd() const noexcept { return fd_; }
+  std::size_t size() const noexcept { return size_; }
+  const std::string* source() const noexcept { return source_; }
+
+ private:
+  SealedBody(int fd, std::size_t size, const std::string* source) : fd_(fd), size_(size), source_(source) {}
+  int fd_;
+  std::size_t size_;
+  const std::string* source_;
+};
+
 struct Response {
   unsigned status = 200;
   std::string content_type = "application/json";
@@ -40,6 +63,9 @@ struct Response {
   // The body; `shared_body`, when set, is sent instead so cached bytes are never copied.
   std::string body;
   std::shared_ptr<const std::string> shared_body;
+  // The same bytes as `shared_body` in a sealed file; used only while it still names
+  // `shared_body` as its source.
+  std::shared_ptr<const SealedBody> sealed;
   bool close_connection = false;
 
   std::string_view body_view() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }

@@ -23,12 +23,18 @@ using Handler = std::function<boost::asio::awaitable<Response>(const Request&)>;
 // Wraps a synchronous function as a handler.
 Handler sync_handler(std::function<Response(const Request&)> fn);
 
+// A route's optional synchronous answer, tried before its handler: an answer that is ready
+// (a cached view) is given without a coroutine or a deadline timer; nullopt runs the handler.
+// It must answer exactly as the handler would.
+using Immediate = std::function<std::optional<Response>(const Request&)>;
+
 class Router {
  public:
   enum class Outcome { found, not_found, method_not_allowed };
   struct Match {
     Outcome outcome = Outcome::not_found;
     const Handler* handler = nullptr;
+    const Immediate* immediate = nullptr;  // found: the route's synchronous answer, if it has one
     std::map<std::string, std::string, std::less<>> params;
     std::string allow;  // for method_not_allowed, e.g. "GET, HEAD"
     // found, method_not_allowed: the pattern of the (first) route of this path, e.g.
@@ -37,12 +43,15 @@ class Router {
   };
 
   // `pattern` segments are literals or `{name}`; HEAD is served by the GET handler.
-  void add(std::string method, std::string_view pattern, Handler handler);
+  void add(std::string method, std::string_view pattern, Handler handler, Immediate immediate = {});
   Match match(std::string_view method, std::string_view raw_path) const;
 
   // Replaces the handler of every route whose pattern starts with `prefix` by
-  // `wrap(method, handler)`; used to put authentication in front of a group of routes.
-  void wrap(std::string_view prefix, const std::function<Handler(const std::string& method, Handler)>& wrap);
+  // `wrap(method, handler)`; used to put authentication in front of a group of routes. A route
+  // whose handler is replaced loses its immediate answer (it would bypass the wrapper); nullopt
+  // leaves the route as it is.
+  using Wrapper = std::function<std::optional<Handler>(const std::string& method, const Handler&)>;
+  void wrap(std::string_view prefix, const Wrapper& wrap);
 
   // A check run by the server before routing, for every request whose decoded path starts
   // with `prefix` (whether or not a route matches it), so that without a key a caller learns
@@ -58,6 +67,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    Immediate immediate;
   };
   std::vector<Route> routes_;
   std::vector<std::pair<std::string, Guard>> guards_;

@@ -166,5 +166,25 @@ TEST_F(ServiceMetrics, ValuesFollowRealRequestsAndTheScrapePassesPromtool) {
   EXPECT_EQ(count_lines(log, {R"("msg":"circuit closed")"}), 0u) << log;
 }
 
+// gzip is paid once per cached body, not once per answer.
+TEST_F(ServiceMetrics, ACachedViewIsCompressedOnceForEveryCallerThatAsksForGzip) {
+  const auto before = scrape();
+  ASSERT_TRUE(sample(before, "coinfan_gzip_compressions_total")) << before;
+  ASSERT_TRUE(sample(before, "coinfan_sealed_bodies_total")) << before;
+  std::string first_body;
+  for (int i = 0; i < 4; ++i) {
+    connection->send(testing::get_request("/v1/balances?gateway=cloud", "Accept-Encoding: gzip\r\n"));
+    auto response = connection->read_response();
+    ASSERT_TRUE(response);
+    ASSERT_EQ(response->result_int(), 200u);
+    ASSERT_EQ((*response)[boost::beast::http::field::content_encoding], "gzip");
+    if (i == 0) first_body = response->body();
+    EXPECT_EQ(response->body(), first_body) << "the same compressed bytes, from the cache";
+  }
+  const auto after = scrape();
+  EXPECT_EQ(sample(after, "coinfan_gzip_compressions_total").value_or(0),
+            sample(before, "coinfan_gzip_compressions_total").value_or(0) + 1) << after;
+}
+
 }  // namespace
 }  // namespace coinfan

@@ -3,7 +3,9 @@
 
 #include "api/representation.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "support/gunzip.hpp"
 
@@ -123,6 +125,89 @@ TEST(Representations, WithoutValidatorsThereIsNoTagAndNo304ButStillGzip) {
   EXPECT_EQ(http::find_header(response.headers, "Content-Encoding"), "gzip");
   EXPECT_EQ(testing::gunzip(response.body_view()), body);
   EXPECT_EQ(representations.stats().not_modified, 0u);
+}
+
+// Bytes gzip cannot shrink much, so their gzip form is large too.
+std::string incompressible(std::size_t size, std::uint32_t seed) {
+  std::string out(size, '\0');
+  for (auto& c : out) {
+    seed = seed * 1664525u + 1013904223u;
+    c = static_cast<char>(seed >> 24);
+  }
+  return out;
+}
+
+http::Response shared_response(const std::shared_ptr<const std::string>& body) {
+  http::Response response;
+  response.shared_body = body;
+  return response;
+}
+
+TEST(Representations, ALargeCachedBodyGetsOneSealedFileFromItsSecondSend) {
+  Representations representations;
+  auto body = std::make_shared<const std::string>(incompressible(60000, 1));
+  auto first = shared_response(body);
+  representations.apply(get_with({}), first, "");
+  EXPECT_FALSE(first.sealed) << "a body sent once costs no file";
+  auto second = shared_response(body);
+  representations.apply(get_with({}), second, "");
+  ASSERT_TRUE(second.sealed);
+  EXPECT_EQ(second.sealed->source(), body.get());
+  EXPECT_EQ(second.sealed->size(), body->size());
+  auto third = shared_response(body);
+  representations.apply(get_with({}), third, "");
+  EXPECT_EQ(third.sealed, second.sealed);
+  EXPECT_EQ(representations.stats().sealed, 1u);
+
+  // The gzip form has a file of its own, holding the compressed bytes the answer carries.
+  for (int i = 0; i < 2; ++i) {
+    auto zipped = shared_response(body);
+    representations.apply(get_with({{"Accept-Encoding", "gzip"}}), zipped, "");
+    ASSERT_EQ(http::find_header(zipped.headers, "Content-Encoding"), "gzip");
+    if (i == 0) continue;
+    ASSERT_TRUE(zipped.sealed);
+    EXPECT_EQ(zipped.sealed->source(), zipped.shared_body.get());
+    std::string back(zipped.sealed->size(), '\0');
+    ASSERT_EQ(::pread(zipped.sealed->fd(), back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
+    EXPECT_EQ(testing::gunzip(back), *body);
+  }
+  EXPECT_EQ(representations.stats().sealed, 2u);
+  EXPECT_EQ(representations.stats().compressions, 1u);
+}
+
+TEST(Representations, SmallOrUnsharedBodiesGetNoFile) {
+  Representations representations;
+  auto small = std::make_shared<const std::string>(incompressible(sealed_min_bytes - 1, 2));
+  for (int i = 0; i < 3; ++i) {
+    auto response = shared_response(small);
+    representations.apply(get_with({}), response, "");
+    EXPECT_FALSE(response.sealed);
+  }
+  for (int i = 0; i < 3; ++i) {
+    auto response = http::json_response(200, incompressible(60000, 3));
+    representations.apply(get_with({}), response, "");
+    EXPECT_FALSE(response.sealed);
+  }
+  EXPECT_EQ(representations.stats().sealed, 0u);
+}
+
+TEST(Representations, TheFormsOfABodyNobodyHoldsGoWhenTheNextBodyArrives) {
+  Representations representations;
+  int fd = -1;
+  {
+    auto body = std::make_shared<const std::string>(incompressible(60000, 4));
+    for (int i = 0; i < 2; ++i) {
+      auto response = shared_response(body);
+      representations.apply(get_with({}), response, "");
+      if (response.sealed) fd = response.sealed->fd();
+    }
+  }
+  ASSERT_GE(fd, 0);
+  EXPECT_NE(::fcntl(fd, F_GETFD), -1) << "kept while its entry is";
+  auto next = std::make_shared<const std::string>(incompressible(60000, 5));
+  auto response = shared_response(next);
+  representations.apply(get_with({}), response, "");
+  EXPECT_EQ(::fcntl(fd, F_GETFD), -1) << "the old body's file is closed";
 }
 
 }  // namespace
