@@ -24,6 +24,10 @@ EVP_MAC* hmac_mac() {
   return mac;
 }
 
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+};
+
 struct MacCtxFree {
   void operator()(EVP_MAC_CTX* ctx) const noexcept { EVP_MAC_CTX_free(ctx); }
 };
@@ -41,15 +45,43 @@ std::string to_hex_lower(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
-Result<std::string> sha256_hex(std::string_view message) {
+Result<Sha256Digest> sha256(std::string_view message) {
   const EVP_MD* md = sha256_md();
-  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
+  // One context per thread, reset by each EVP_DigestInit_ex2: EVP_Digest would allocate and
+  // free one per call (it is on every authenticated request).
+  thread_local const std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  Sha256Digest digest{};
   unsigned int length = 0;
-  if (md == nullptr ||
-      EVP_Digest(message.data(), message.size(), digest.data(), &length, md, nullptr) != 1) {
+  if (md == nullptr || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), message.data(), message.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1 || length != digest.size()) {
     return make_error(ErrorCode::internal, "SHA-256 failed in OpenSSL");
   }
-  return to_hex_lower(std::span<const std::uint8_t>(digest.data(), length));
+  return digest;
+}
+
+Result<std::string> sha256_hex(std::string_view message) {
+  auto digest = sha256(message);
+  if (!digest) return std::move(digest).error();
+  return to_hex_lower(*digest);
+}
+
+std::optional<Sha256Digest> sha256_from_hex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  Sha256Digest out{};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = nibble(hex[2 * i]);
+    const int low = nibble(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out[i] = static_cast<std::uint8_t>(high << 4 | low);
+  }
+  return out;
 }
 
 Result<std::string> hmac_sha256_hex(std::string_view key, std::string_view message) {

@@ -31,15 +31,21 @@ Response unauthorized(std::string_view detail) {
 }  // namespace
 
 ApiKeyAuth::ApiKeyAuth(std::vector<config::ApiKey> keys, bool open_reads)
-    : keys_(std::move(keys)), open_reads_(open_reads) {}
+    : keys_(std::move(keys)), open_reads_(open_reads) {
+  // Decoded once; a configured digest that is not 64 hex digits matches nothing.
+  for (const auto& key : keys_) digests_.push_back(hash::sha256_from_hex(key.sha256_hex));
+}
 
 const config::ApiKey* ApiKeyAuth::match(std::string_view presented) const {
-  auto digest = hash::sha256_hex(presented);
+  const auto digest = hash::sha256(presented);
   if (!digest) return nullptr;
+  const std::string_view presented_digest(reinterpret_cast<const char*>(digest->data()), digest->size());
   const config::ApiKey* found = nullptr;
-  for (const auto& configured : keys_) {
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
     // Every configured key is compared, in constant time, so timing says nothing about which.
-    if (hash::constant_time_equal(*digest, configured.sha256_hex) && found == nullptr) found = &configured;
+    if (!digests_[i]) continue;
+    const std::string_view configured(reinterpret_cast<const char*>(digests_[i]->data()), digests_[i]->size());
+    if (hash::constant_time_equal(presented_digest, configured) && found == nullptr) found = &keys_[i];
   }
   return found;
 }

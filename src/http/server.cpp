@@ -66,8 +66,9 @@ constexpr std::size_t max_rate_buckets = 100000;
 // smaller ones go out with the head in one gathered write.
 constexpr std::size_t sendfile_min_bytes = 16384;
 
+// No CR, LF or NUL: the text cannot end its header line or start another.
 bool header_safe(std::string_view text) {
-  return text.find_first_of("\r\n", 0) == std::string_view::npos && text.find('\0') == std::string_view::npos;
+  return std::none_of(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
 void append_number(std::string& out, std::size_t value) {

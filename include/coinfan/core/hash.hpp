@@ -3,7 +3,9 @@
 // use them. OpenSSL stays behind this header (its one implementation file is compiled outside
 // the pure domain library), so pure code and tests never see its types.
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,8 +17,15 @@ namespace coinfan::hash {
 // Lowercase hex of arbitrary bytes.
 std::string to_hex_lower(std::span<const std::uint8_t> bytes);
 
+using Sha256Digest = std::array<std::uint8_t, 32>;
+
+// SHA-256(message), with a digest context kept per thread (no allocation per call). Fails
+// (ErrorCode::internal) only if OpenSSL does.
+Result<Sha256Digest> sha256(std::string_view message);
 // Lowercase hex of SHA-256(message). Fails (ErrorCode::internal) only if OpenSSL does.
 Result<std::string> sha256_hex(std::string_view message);
+// The digest whose lowercase or uppercase hex is `hex` (64 digits), or nullopt.
+std::optional<Sha256Digest> sha256_from_hex(std::string_view hex);
 
 // Lowercase hex of HMAC-SHA256(key, message). Fails (ErrorCode::internal) only if OpenSSL does.
 Result<std::string> hmac_sha256_hex(std::string_view key, std::string_view message);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "coinfan/config/config.hpp"
+#include "coinfan/core/hash.hpp"
 #include "coinfan/http/router.hpp"
 
 namespace coinfan::http {
@@ -42,6 +43,7 @@ class ApiKeyAuth {
   const config::ApiKey* match(std::string_view presented) const;
 
   std::vector<config::ApiKey> keys_;
+  std::vector<std::optional<hash::Sha256Digest>> digests_;  // keys_[i]'s, decoded
   bool open_reads_ = false;
 };
 

@@ -19,6 +19,27 @@ TEST(Hash, Sha256OfAbcMatchesFips180Vector) {
   EXPECT_EQ(*digest, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(Hash, RawSha256AgreesWithItsHexAndSurvivesReuseOfTheThreadsContext) {
+  // The per-thread context is reset between messages: the second digest is not of both.
+  for (const std::string_view message : {std::string_view("abc"), std::string_view(), std::string_view("abc"), std::string_view("a\0b", 3)}) {
+    auto raw = hash::sha256(message);
+    auto hex = hash::sha256_hex(message);
+    ASSERT_TRUE(raw.ok());
+    ASSERT_TRUE(hex.ok());
+    EXPECT_EQ(hash::to_hex_lower(*raw), *hex);
+  }
+  EXPECT_EQ(hash::to_hex_lower(*hash::sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Hash, Sha256FromHexDecodesEitherCaseAndRefusesAnythingElse) {
+  const auto digest = *hash::sha256("abc");
+  EXPECT_EQ(hash::sha256_from_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), digest);
+  EXPECT_EQ(hash::sha256_from_hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"), digest);
+  EXPECT_FALSE(hash::sha256_from_hex("ba7816bf"));
+  EXPECT_FALSE(hash::sha256_from_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ag"));
+  EXPECT_FALSE(hash::sha256_from_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0"));
+}
+
 TEST(Hash, HmacSha256MatchesRfc4231TestCase2) {
   auto mac = hash::hmac_sha256_hex("Jefe", "what do ya want for nothing?");
   ASSERT_TRUE(mac.ok());
