@@ -5,6 +5,7 @@
 #include <limits>
 #include <ostream>
 #include <utility>
+#include <vector>
 
 #include <boost/multiprecision/cpp_int.hpp>
 
@@ -22,7 +23,16 @@ struct DecimalCoefficient {
 
 namespace {
 
+// 10^exponent; the first powers come from a table built once instead of mp::pow each call.
 mp::cpp_int pow10(std::uint64_t exponent) {
+  constexpr std::size_t cached = 128;
+  static const std::vector<mp::cpp_int> table = [] {
+    std::vector<mp::cpp_int> powers(cached);
+    powers[0] = 1;
+    for (std::size_t i = 1; i < cached; ++i) powers[i] = powers[i - 1] * 10;
+    return powers;
+  }();
+  if (exponent < cached) return table[exponent];
   static const mp::cpp_int ten = 10;
   return mp::pow(ten, static_cast<unsigned>(exponent));
 }
@@ -85,12 +95,7 @@ bool checked_scale_up(u128 x, std::uint64_t exponent, u128* out) noexcept {
   return !__builtin_mul_overflow(x, small_pow10[exponent], out);
 }
 
-mp::cpp_int to_cpp_int(u128 x) {
-  mp::cpp_int out = static_cast<std::uint64_t>(x >> 64);
-  out <<= 64;
-  out |= static_cast<std::uint64_t>(x);
-  return out;
-}
+mp::cpp_int to_cpp_int(u128 x) { return mp::cpp_int(x); }
 
 // Writes the decimal digits of x (non-zero) ending just before `end`; returns the first.
 char* write_digits(u128 x, char* end) noexcept {
@@ -148,12 +153,8 @@ struct DecimalAccess {
     if (magnitude.is_zero()) return out;
     if (mp::msb(magnitude) < 128) return make_small(to_u128(magnitude), scale, negative);
     // Strip trailing fractional zeros so equal values share one representation.
-    while (scale > 0) {
-      mp::cpp_int quotient;
-      mp::cpp_int remainder;
-      mp::divide_qr(magnitude, mp::cpp_int(10), quotient, remainder);
-      if (!remainder.is_zero()) break;
-      magnitude = std::move(quotient);
+    while (scale > 0 && mp::integer_modulus(magnitude, 10U) == 0) {
+      magnitude /= 10U;
       --scale;
     }
     if (mp::msb(magnitude) < 128) return make_small(to_u128(magnitude), scale, negative);
@@ -165,17 +166,19 @@ struct DecimalAccess {
   }
 
   // Precondition: 0 <= x < 2^128.
-  static u128 to_u128(const mp::cpp_int& x) {
-    const mp::cpp_int mask = std::numeric_limits<std::uint64_t>::max();
-    const auto lo = static_cast<std::uint64_t>(x & mask);
-    const auto hi = static_cast<std::uint64_t>(x >> 64);
-    return (u128{hi} << 64) | lo;
-  }
+  static u128 to_u128(const mp::cpp_int& x) { return static_cast<u128>(x); }
 
   static bool is_small(const Decimal& d) noexcept { return !d.big_; }
 
   static mp::cpp_int magnitude(const Decimal& d) {
     return d.big_ ? d.big_->magnitude : to_cpp_int(d.small_);
+  }
+
+  // The magnitude without copying a big one; a small one is converted into `storage`.
+  static const mp::cpp_int& magnitude_ref(const Decimal& d, mp::cpp_int& storage) {
+    if (d.big_) return d.big_->magnitude;
+    storage = d.small_;
+    return storage;
   }
 
   static Decimal from_signed(mp::cpp_int value, std::uint64_t scale) {
@@ -249,7 +252,9 @@ struct DecimalAccess {
         return make_small(product, scale, negative);
       }
     }
-    return make(magnitude(a) * magnitude(b), scale, negative);
+    mp::cpp_int storage_a;
+    mp::cpp_int storage_b;
+    return make(magnitude_ref(a, storage_a) * magnitude_ref(b, storage_b), scale, negative);
   }
 
   // q = |magnitude| / 10^drop, rounded half-even when `half_even`, else truncated.
@@ -273,7 +278,7 @@ struct DecimalAccess {
     const mp::cpp_int divisor = pow10(drop);
     mp::cpp_int quotient;
     mp::cpp_int remainder;
-    mp::divide_qr(magnitude(d), divisor, quotient, remainder);
+    mp::divide_qr(d.big_->magnitude, divisor, quotient, remainder);
     if (half_even) {
       const int cmp = mp::cpp_int(remainder * 2).compare(divisor);
       if (cmp > 0 || (cmp == 0 && mp::bit_test(quotient, 0))) ++quotient;
@@ -443,9 +448,9 @@ Result<Decimal> Decimal::parse(std::string_view text) {
     }
   }
   std::string digits;
-  digits.reserve(count);
-  for (std::size_t i = first; i < last; ++i) digits += digit_at(i);
-  mp::cpp_int magnitude = digits_to_int(digits);
+  digits.reserve(total);
+  digits.append(int_digits).append(frac_digits);
+  mp::cpp_int magnitude = digits_to_int(std::string_view(digits).substr(first, count));
   if (scale < 0) {
     magnitude *= pow10(static_cast<std::uint64_t>(-scale));
     scale = 0;
