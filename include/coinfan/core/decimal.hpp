@@ -2,8 +2,14 @@
 // Exact arbitrary-precision decimal for every amount and price the service touches.
 // Value = coefficient * 10^-scale with scale >= 0, always kept canonical (no trailing zeros in
 // the fraction, zero has scale 0), so equal numbers have one representation.
-// The big integer lives behind a shared immutable pointer: copies are cheap and this header
-// stays free of Boost.Multiprecision, which costs seconds per translation unit.
+// Representation: a coefficient below 2^128 (every amount and price seen in practice, up to
+// 38 significant digits) is held inline as an unsigned 128-bit magnitude (`small_`) with a null
+// `big_`; only a coefficient of 2^128 or more lives in a shared immutable
+// boost::multiprecision::cpp_int behind `big_` (then `small_` is 0). Every operation produces
+// this one form (big only when it does not fit), so equal values have equal fields and
+// operator== stays a field comparison; arithmetic on small values checks for overflow and
+// falls back to cpp_int, never wraps. Copies are cheap and this header stays free of
+// Boost.Multiprecision, which costs seconds per translation unit.
 //
 // Accepted text (parse): optional sign, digits, optional '.' followed by at least one digit,
 // optional exponent 'e'/'E' with optional sign and at least one digit. Leading zeros are
@@ -25,6 +31,8 @@ namespace coinfan {
 
 namespace detail {
 struct DecimalCoefficient;  // wraps boost::multiprecision::cpp_int, defined in decimal.cpp
+// GCC/Clang extension; __extension__ keeps -Wpedantic quiet about it.
+__extension__ typedef unsigned __int128 DecimalUint128;
 }
 
 class Decimal {
@@ -52,9 +60,9 @@ class Decimal {
   // Rounds towards zero (used when an amount must never exceed what is available).
   Decimal truncate(unsigned places) const;
 
-  bool is_zero() const noexcept { return !coefficient_; }
+  bool is_zero() const noexcept { return small_ == 0 && !big_; }
   bool is_negative() const noexcept { return negative_; }
-  bool is_positive() const noexcept { return coefficient_ && !negative_; }
+  bool is_positive() const noexcept { return !is_zero() && !negative_; }
   bool is_integer() const noexcept { return scale_ == 0; }
   // Number of fractional digits in the canonical form.
   std::uint32_t scale() const noexcept { return scale_; }
@@ -84,8 +92,10 @@ class Decimal {
 
  private:
   friend struct DecimalAccess;
-  // Null means zero; the pointee is never zero and never mutated after construction.
-  std::shared_ptr<const detail::DecimalCoefficient> coefficient_;
+  // Magnitude of the coefficient when it is below 2^128 (0 for zero and for big values).
+  detail::DecimalUint128 small_ = 0;
+  // Magnitude when it is 2^128 or more, else null; never mutated after construction.
+  std::shared_ptr<const detail::DecimalCoefficient> big_;
   std::uint32_t scale_ = 0;
   bool negative_ = false;
 };
