@@ -2,14 +2,19 @@
 
 #include <boost/asio/this_coro.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 
 namespace coinfan::http {
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
+// Paths of up to 8 segments (every route's) are split without an allocation.
+using Segments = boost::container::small_vector<std::string_view, 8>;
+
+Segments split_path(std::string_view path) {
+  Segments segments;
   if (path.starts_with('/')) path.remove_prefix(1);
   while (true) {
     const auto slash = path.find('/');
@@ -65,14 +70,21 @@ std::optional<Response> Router::check_guards(const Request& request) const {
 Router::Match Router::match(std::string_view method, std::string_view raw_path) const {
   Match result;
   const auto segments = split_path(raw_path);
-  std::vector<std::string> decoded;
-  decoded.reserve(segments.size());
-  for (auto segment : segments) {
-    auto value = percent_decode(segment, false);
-    if (!value) return result;  // an undecodable path names no resource
-    decoded.push_back(std::move(*value));
+  // Segments without '%' are their own decoded form; only escaped ones are decoded into storage.
+  std::vector<std::string> storage;
+  Segments decoded;
+  if (raw_path.find('%') == std::string_view::npos) {
+    decoded = segments;
+  } else {
+    storage.reserve(segments.size());
+    for (auto segment : segments) {
+      auto value = percent_decode(segment, false);
+      if (!value) return result;  // an undecodable path names no resource
+      storage.push_back(std::move(*value));
+    }
+    for (const auto& value : storage) decoded.push_back(value);
   }
-  std::vector<std::string> allowed;
+  boost::container::small_vector<std::string_view, 8> allowed;  // methods of the routes of this path
   for (const auto& route : routes_) {
     if (route.segments.size() != decoded.size()) continue;
     std::map<std::string, std::string, std::less<>> params;
@@ -81,7 +93,7 @@ Router::Match Router::match(std::string_view method, std::string_view raw_path) 
       const auto& pattern = route.segments[i];
       if (pattern.size() > 2 && pattern.front() == '{' && pattern.back() == '}') {
         if (decoded[i].empty()) matches = false;
-        else params.emplace(pattern.substr(1, pattern.size() - 2), decoded[i]);
+        else params.emplace(pattern.substr(1, pattern.size() - 2), std::string(decoded[i]));
       } else {
         matches = pattern == decoded[i];
       }
@@ -97,7 +109,7 @@ Router::Match Router::match(std::string_view method, std::string_view raw_path) 
       result.params = std::move(params);
     }
     allowed.push_back(route.method);
-    if (route.method == "GET") allowed.emplace_back("HEAD");
+    if (route.method == "GET") allowed.push_back("HEAD");
   }
   if (result.outcome == Outcome::found) return result;
   if (!allowed.empty()) {

@@ -449,6 +449,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
     auto& message = parser.get();
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
+    request.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
     for (const auto& field : message) request.headers.emplace_back(field.name_string(), field.value());
     request.body = std::move(message.body());
     const auto incoming_id = request.header("X-Request-Id");
