@@ -1,8 +1,10 @@
 #include "coinfan/aggregate/render.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,34 +35,54 @@ constexpr std::array<char, 256> escape_table = [] {
   return table;
 }();
 
+// Appends to a buffer whose size is its capacity: bytes are written through a pointer, and the
+// buffer grows (doubling) only when a write would pass its end. written() is the text so far.
 class Writer {
  public:
-  explicit Writer(std::string& out) noexcept : out_(out) {}
+  explicit Writer(std::string& buffer) noexcept
+      : buffer_(buffer), pos_(buffer.data()), end_(buffer.data() + buffer.size()) {}
+
+  std::string_view written() const noexcept {
+    return {buffer_.data(), static_cast<std::size_t>(pos_ - buffer_.data())};
+  }
 
   // Punctuation and member names, already JSON text.
-  void raw(std::string_view text) { out_.append(text); }
+  void raw(std::string_view text) {
+    ensure(text.size());
+    std::memcpy(pos_, text.data(), text.size());
+    pos_ += text.size();
+  }
+  void raw(char c) {
+    ensure(1);
+    *pos_++ = c;
+  }
 
   void string(std::string_view text) {
     static constexpr char hex[] = "0123456789abcdef";
-    out_.push_back('"');
+    // Room for the quotes and the text as is; each escape makes room for itself.
+    ensure(text.size() + 2);
+    *pos_++ = '"';
     const char* p = text.data();
     const char* const end = p + text.size();
     while (p != end) {
-      const char* run = p;
-      while (p != end && escape_table[static_cast<unsigned char>(*p)] == 0) ++p;
-      out_.append(run, static_cast<std::size_t>(p - run));
-      if (p == end) break;
       const auto byte = static_cast<unsigned char>(*p++);
       const char name = escape_table[byte];
+      if (name == 0) {
+        *pos_++ = static_cast<char>(byte);
+        continue;
+      }
+      // The escape's 6 bytes at most, the rest of the text and the closing quote.
+      ensure(6 + static_cast<std::size_t>(end - p) + 1);
+      *pos_++ = '\\';
       if (name != 'u') {
-        const char escaped[2] = {'\\', name};
-        out_.append(escaped, 2);
+        *pos_++ = name;
       } else {
-        const char escaped[6] = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 15]};
-        out_.append(escaped, 6);
+        const char rest[5] = {'u', '0', '0', hex[byte >> 4], hex[byte & 15]};
+        std::memcpy(pos_, rest, 5);
+        pos_ += 5;
       }
     }
-    out_.push_back('"');
+    *pos_++ = '"';
   }
   void string_or_null(const std::optional<std::string>& text) {
     if (text) {
@@ -89,9 +111,8 @@ class Writer {
   void null() { raw("null"); }
   template <typename Integer>
   void integer(Integer value) {
-    std::array<char, 24> digits{};
-    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
-    out_.append(digits.data(), static_cast<std::size_t>(end - digits.data()));
+    ensure(24);
+    pos_ = std::to_chars(pos_, end_, value).ptr;
   }
   void integer_or_null(const std::optional<std::int64_t>& value) {
     if (value) {
@@ -104,18 +125,30 @@ class Writer {
   // `[each(item), ...]`.
   template <typename T, typename Each>
   void array(const std::vector<T>& items, Each each) {
-    out_.push_back('[');
+    raw('[');
     bool first = true;
     for (const auto& item : items) {
-      if (!first) out_.push_back(',');
+      if (!first) raw(',');
       first = false;
       each(*this, item);
     }
-    out_.push_back(']');
+    raw(']');
   }
 
  private:
-  std::string& out_;
+  void ensure(std::size_t bytes) {
+    if (static_cast<std::size_t>(end_ - pos_) < bytes) grow(bytes);
+  }
+  void grow(std::size_t bytes) {
+    const auto used = static_cast<std::size_t>(pos_ - buffer_.data());
+    buffer_.resize(std::max({buffer_.size() * 2, used + bytes, std::size_t{4096}}));
+    pos_ = buffer_.data() + used;
+    end_ = buffer_.data() + buffer_.size();
+  }
+
+  std::string& buffer_;
+  char* pos_;
+  char* end_;
 };
 
 void write_string(Writer& w, const std::string& text) { w.string(text); }
@@ -139,7 +172,7 @@ void write_error(Writer& w, const Error& error, const std::optional<TimePointMs>
     w.raw(R"(,"at":)");
     w.time_or_null(*at);
   }
-  w.raw("}");
+  w.raw('}');
 }
 
 // What gateway_statuses_json() builds, entry by entry.
@@ -158,7 +191,7 @@ void write_status(Writer& w, const GatewayStatus& status) {
     w.raw(R"(,"error":)");
     write_error(w, *status.error);
   }
-  w.raw("}");
+  w.raw('}');
 }
 
 void write_balance(Writer& w, const Balance& balance) {
@@ -180,7 +213,7 @@ void write_balance(Writer& w, const Balance& balance) {
   w.decimal_or_null(balance.usd_value);
   w.raw(R"(,"raw_asset":)");
   w.string(balance.raw_asset);
-  w.raw("}");
+  w.raw('}');
 }
 
 void write_total(Writer& w, const AssetTotal& total) {
@@ -198,7 +231,7 @@ void write_total(Writer& w, const AssetTotal& total) {
   w.decimal_or_null(total.usd_value);
   w.raw(R"(,"price_sources":)");
   w.array(total.price_sources, write_string);
-  w.raw("}");
+  w.raw('}');
 }
 
 void write_price_source(Writer& w, const PriceSource& source) {
@@ -220,7 +253,7 @@ void write_price_source(Writer& w, const PriceSource& source) {
   w.boolean(source.outlier.has_value());
   w.raw(R"(,"outlier_reason":)");
   w.string_or_null(source.outlier);
-  w.raw("}");
+  w.raw('}');
 }
 
 void write_price(Writer& w, const MergedPrice& price) {
@@ -230,7 +263,7 @@ void write_price(Writer& w, const MergedPrice& price) {
   w.decimal(price.usd);
   w.raw(R"(,"sources":)");
   w.array(price.sources, write_price_source);
-  w.raw("}");
+  w.raw('}');
 }
 
 void write_network(Writer& w, const CoinNetwork& network) {
@@ -256,7 +289,7 @@ void write_network(Writer& w, const CoinNetwork& network) {
   w.decimal_or_null(network.max_withdraw);
   w.raw(R"(,"withdraw_fee":)");
   w.decimal_or_null(network.withdraw_fee);
-  w.raw("}");
+  w.raw('}');
 }
 
 void write_coin(Writer& w, const Coin& coin) {
@@ -274,7 +307,7 @@ void write_coin(Writer& w, const Coin& coin) {
   w.string(coin.logo);
   w.raw(R"(,"networks":)");
   w.array(coin.networks, write_network);
-  w.raw("}");
+  w.raw('}');
 }
 
 void write_health(Writer& w, const GatewayHealth& gateway) {
@@ -300,22 +333,21 @@ void write_health(Writer& w, const GatewayHealth& gateway) {
   w.integer(gateway.requests);
   w.raw(R"(,"in_flight":)");
   w.integer(gateway.in_flight);
-  w.raw("}");
+  w.raw('}');
 }
 
-// Renders into this thread's scratch string, which keeps its capacity from one render to the
-// next (up to scratch_keep bytes), and returns an exact-size copy: the answer is cached as is,
-// so it should not carry spare capacity.
+// Renders into this thread's scratch buffer, which keeps its size from one render to the next
+// (unless it grew past scratch_keep bytes), and returns an exact-size copy: the answer is cached
+// as is, so it should not carry spare capacity.
 constexpr std::size_t scratch_keep = 4 * 1024 * 1024;
 
 template <typename Body>
 std::string render(Body body) {
   thread_local std::string scratch;
-  scratch.clear();
   Writer w(scratch);
   body(w);
-  std::string out(scratch);
-  if (scratch.capacity() > scratch_keep) std::string().swap(scratch);
+  std::string out(w.written());
+  if (scratch.size() > scratch_keep) std::string().swap(scratch);
   return out;
 }
 
@@ -331,7 +363,7 @@ std::string render_view(const View& view, const std::vector<GatewayStatus>* stat
     members(w);
     w.raw(R"(,"gateways":)");
     w.array(statuses ? *statuses : view.gateways, write_status);
-    w.raw("}");
+    w.raw('}');
   });
 }
 
@@ -370,7 +402,7 @@ std::string render_gateway_health(const std::vector<GatewayHealth>& gateways, Ti
     w.time(as_of);
     w.raw(R"(,"gateways":)");
     w.array(gateways, write_health);
-    w.raw("}");
+    w.raw('}');
   });
 }
 

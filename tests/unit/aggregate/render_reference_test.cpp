@@ -394,6 +394,16 @@ TEST(RenderReference, EveryByteValueIsEscapedAsTheSerializerDoes) {
   EXPECT_NE(text.find(R"("/")"), std::string::npos);
 }
 
+TEST(RenderReference, OutputGrowingInTheMiddleOfAStringOrAnEscapeMatches) {
+  // Each render is larger than any before it, so the buffer grows inside these strings.
+  for (std::size_t n = 1000; n <= 400000; n *= 3) {
+    BalanceView view;
+    view.unpriced_assets = {std::string(n, '\x01') + "x" + std::string(n, '"'), std::string(n, 'a'),
+                            std::string(n / 2, '\n') + std::string(n, 'b')};
+    ASSERT_EQ(render_balance_view(view), reference::render_balance_view(view)) << n;
+  }
+}
+
 TEST(RenderReference, MergedViewsMatchTheDomRendering) {
   Balance usdt;
   usdt.gateway = "ccp-main";
