@@ -1,5 +1,8 @@
 #include "coinfan/core/json.hpp"
 
+#include <array>
+#include <cstddef>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -18,6 +21,85 @@ namespace json = boost::json;
 
 namespace {
 
+// The upstream of the parse arenas: each thread keeps a few of the blocks freed by the arenas
+// it saw go, for the next parse. A large body's arena would otherwise map fresh pages (and
+// fault them in) on every parse. Blocks carry their capacity in a small header, so any cached
+// block at least as large as a request serves it.
+class BlockCache final : public json::memory_resource {
+ public:
+  // Never destroyed: a tree may outlive static destruction's turn for this file.
+  static BlockCache& instance() {
+    static BlockCache* const cache = new BlockCache;
+    return *cache;
+  }
+
+ private:
+  static constexpr std::size_t header = alignof(std::max_align_t);
+  static constexpr std::size_t kept_blocks = 4;
+  static constexpr std::size_t largest_kept = 1024 * 1024;  // at most 4 MiB kept per thread
+
+  struct Kept {
+    std::array<unsigned char*, kept_blocks> blocks{};  // block starts (headers); null: free slot
+    ~Kept() {
+      closed() = true;
+      for (auto* block : blocks) ::operator delete(block);
+    }
+  };
+  // Set once this thread's Kept is gone (a tree freed later, as the thread ends, is not kept).
+  static bool& closed() noexcept {
+    thread_local bool gone = false;
+    return gone;
+  }
+  static Kept* kept() noexcept {
+    if (closed()) return nullptr;
+    thread_local Kept this_thread;
+    return &this_thread;
+  }
+  static std::size_t capacity_of(const unsigned char* block) noexcept {
+    std::size_t capacity = 0;
+    std::memcpy(&capacity, block, sizeof capacity);
+    return capacity;
+  }
+
+  void* do_allocate(std::size_t bytes, std::size_t) override {
+    // The smallest kept block that is large enough, so that an arena's blocks, which double in
+    // size, find their like again.
+    if (Kept* const mine = kept()) {
+      unsigned char** best = nullptr;
+      for (auto*& block : mine->blocks) {
+        if (block != nullptr && capacity_of(block) >= bytes &&
+            (best == nullptr || capacity_of(block) < capacity_of(*best))) {
+          best = &block;
+        }
+      }
+      if (best != nullptr) {
+        unsigned char* reused = *best;
+        *best = nullptr;
+        return reused + header;
+      }
+    }
+    auto* block = static_cast<unsigned char*>(::operator new(header + bytes));
+    std::memcpy(block, &bytes, sizeof bytes);
+    return block + header;
+  }
+
+  void do_deallocate(void* p, std::size_t, std::size_t) noexcept override {
+    unsigned char* block = static_cast<unsigned char*>(p) - header;
+    Kept* const mine = kept();
+    if (mine != nullptr && capacity_of(block) <= largest_kept) {
+      for (auto*& slot : mine->blocks) {
+        if (slot == nullptr) {
+          slot = block;
+          return;
+        }
+      }
+    }
+    ::operator delete(block);
+  }
+
+  bool do_is_equal(const json::memory_resource& other) const noexcept override { return this == &other; }
+};
+
 // basic_parser handler that builds a json::value, keeping non-integer numbers as text.
 // Every value of the tree is allocated from one monotonic arena that the tree itself owns (a
 // reference-counted storage_ptr): building it takes a handful of allocations instead of one or
@@ -31,7 +113,8 @@ class ExactHandler {
   static constexpr std::size_t max_string_size = std::numeric_limits<std::size_t>::max();
 
   ExactHandler(InexactNumbers inexact, std::string_view text)
-      : storage_(json::make_shared_resource<json::monotonic_resource>(arena_size(text.size()))),
+      : storage_(json::make_shared_resource<json::monotonic_resource>(arena_size(text.size()),
+                                                                     json::storage_ptr(&BlockCache::instance()))),
         root_(storage_),
         text_(text),
         inexact_(inexact) {

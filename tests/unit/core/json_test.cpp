@@ -1,6 +1,8 @@
 #include "coinfan/core/json.hpp"
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -157,6 +159,30 @@ TEST(ParseJsonExact, PartsOfTheTreeCanBeCopiedAndMovedOutOfIt) {
   EXPECT_EQ(moved.as_array().at(1).at("amount").as_int64(), 2);
   moved.as_array().emplace_back("more");
   EXPECT_EQ(moved.as_array().size(), 3U);
+}
+
+TEST(ParseJsonExact, TreesOfAnySizeCanBeFreedOnAnotherThread) {
+  // Large bodies take several arena blocks, which a thread keeps for its next parse; a tree
+  // freed elsewhere gives its blocks to that thread.
+  std::vector<std::string> bodies;
+  for (std::size_t n : {1U, 100U, 5000U, 60000U}) {
+    std::string body = "[";
+    for (std::size_t i = 0; i < n; ++i) body += std::string(i ? "," : "") + R"({"amount":"0.)" + std::to_string(i) + "\"}";
+    bodies.push_back(body + "]");
+  }
+  std::vector<json::value> trees;
+  std::thread parser([&] {
+    for (int round = 0; round < 3; ++round) {
+      for (const auto& body : bodies) trees.push_back(parse_ok(body));
+    }
+  });
+  parser.join();
+  ASSERT_EQ(trees.size(), 12U);
+  EXPECT_EQ(text_of(trees.back().as_array().at(59999).at("amount")), "0.59999");
+  trees.clear();  // freed on this thread
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& body : bodies) EXPECT_EQ(parse_ok(body).as_array().size(), parse_ok(body).as_array().size());
+  }
 }
 
 TEST(ParseJsonExact, ErrorDetailIsShortAndNeverEchoesTheBody) {
