@@ -70,26 +70,34 @@ void flag_outliers(std::vector<PriceSource>& sources, const Decimal& reference) 
 }  // namespace
 
 PriceBook::PriceBook(const std::vector<Price>& quotes) {
-  std::map<std::string, std::vector<PriceSource>, std::less<>> by_asset;
+  // The positive quotes in order of asset, then gateway, network and raw id, ties kept in
+  // input order: each asset's run is what a per-asset list sorted stably by the last three
+  // would hold. Sorting pointers moves no quote; each is copied once, into its source.
+  std::vector<const Price*> order;
+  order.reserve(quotes.size());
   for (const auto& quote : quotes) {
-    if (!quote.usd.is_positive()) continue;
-    by_asset[quote.asset].push_back(PriceSource{quote, source_name(quote), std::nullopt});
+    if (quote.usd.is_positive()) order.push_back(&quote);
   }
-  prices_.reserve(by_asset.size());
-  for (auto& [asset, sources] : by_asset) {
-    std::stable_sort(sources.begin(), sources.end(), [](const PriceSource& a, const PriceSource& b) {
-      return std::tie(a.quote.gateway, a.quote.network, a.quote.raw_id) <
-             std::tie(b.quote.gateway, b.quote.network, b.quote.raw_id);
-    });
-    std::vector<Decimal> values;
-    values.reserve(sources.size());
+  std::stable_sort(order.begin(), order.end(), [](const Price* a, const Price* b) {
+    return std::tie(a->asset, a->gateway, a->network, a->raw_id) <
+           std::tie(b->asset, b->gateway, b->network, b->raw_id);
+  });
+  std::vector<Decimal> values;
+  for (auto run = order.begin(); run != order.end();) {
+    const std::string& asset = (*run)->asset;
+    auto run_end = std::find_if(run, order.end(), [&](const Price* quote) { return quote->asset != asset; });
+    std::vector<PriceSource> sources;
+    sources.reserve(static_cast<std::size_t>(run_end - run));
+    for (auto it = run; it != run_end; ++it) sources.push_back(PriceSource{**it, source_name(**it), std::nullopt});
+    values.clear();
     for (const auto& source : sources) values.push_back(source.quote.usd);
     flag_outliers(sources, *median(values));
     values.clear();
     for (const auto& source : sources) {
       if (!source.outlier) values.push_back(source.quote.usd);
     }
-    prices_.push_back(MergedPrice{asset, *median(std::move(values)), std::move(sources)});
+    prices_.push_back(MergedPrice{asset, *median(values), std::move(sources)});
+    run = run_end;
   }
 }
 
@@ -112,48 +120,84 @@ std::vector<Price> quotes_of(const std::vector<GatewayBalances>& sources) {
 
 std::vector<Balance> merge_balances(const std::vector<GatewayBalances>& sources, const PriceBook& book,
                                     const std::vector<std::string>& assets) {
-  std::vector<Balance> out;
+  // Sorted as pointers (stably, so the order is the one sorting the merged copies gave), then
+  // each balance is copied once, straight into its place.
+  struct Item {
+    const Balance* balance;
+    const std::string* gateway;  // the source's id, which the merged balance carries
+  };
+  std::vector<Item> items;
   for (const auto& source : sources) {
     for (const auto& balance : source.balances) {
-      if (!wanted(assets, balance.asset)) continue;
-      Balance merged = balance;
-      merged.gateway = source.gateway;
-      const MergedPrice* price = book.find(balance.asset);
-      merged.usd_price = price ? std::optional<Decimal>(price->usd) : std::nullopt;
-      merged.usd_value = usd_value(merged.total, merged.usd_price);
-      out.push_back(std::move(merged));
+      if (wanted(assets, balance.asset)) items.push_back(Item{&balance, &source.gateway});
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const Balance& a, const Balance& b) {
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     // nullopt orders before any network.
-    return std::tie(a.asset, a.gateway, a.network, a.raw_asset) <
-           std::tie(b.asset, b.gateway, b.network, b.raw_asset);
+    return std::tie(a.balance->asset, *a.gateway, a.balance->network, a.balance->raw_asset) <
+           std::tie(b.balance->asset, *b.gateway, b.balance->network, b.balance->raw_asset);
   });
+  std::vector<Balance> out;
+  out.reserve(items.size());
+  const std::string* priced_asset = nullptr;  // the asset `price` was looked up for
+  const MergedPrice* price = nullptr;
+  for (const auto& item : items) {
+    const Balance& balance = *item.balance;
+    if (priced_asset == nullptr || *priced_asset != balance.asset) {
+      price = book.find(balance.asset);
+      priced_asset = &balance.asset;
+    }
+    Balance& merged = out.emplace_back(balance);
+    merged.gateway = *item.gateway;
+    merged.usd_price = price ? std::optional<Decimal>(price->usd) : std::nullopt;
+    merged.usd_value = usd_value(merged.total, merged.usd_price);
+  }
   return out;
 }
 
-std::vector<AssetTotal> totals_per_asset(const std::vector<Balance>& balances, const PriceBook& book) {
-  std::map<std::string, AssetTotal, std::less<>> by_asset;
-  for (const auto& balance : balances) {
-    auto [it, inserted] = by_asset.try_emplace(balance.asset);
-    AssetTotal& total = it->second;
-    if (inserted) {
-      total.asset = balance.asset;
-      if (const MergedPrice* price = book.find(balance.asset)) {
-        total.usd_price = price->usd;
-        for (const auto& source : price->sources) {
-          if (!source.outlier) total.price_sources.push_back(source.name);
-        }
-      }
+namespace {
+
+// A new total for `asset`, with the book's price and the sources it is the median of.
+AssetTotal start_total(const std::string& asset, const PriceBook& book) {
+  AssetTotal total;
+  total.asset = asset;
+  if (const MergedPrice* price = book.find(asset)) {
+    total.usd_price = price->usd;
+    for (const auto& source : price->sources) {
+      if (!source.outlier) total.price_sources.push_back(source.name);
     }
-    total.total += balance.total;
-    total.available += balance.available;
-    total.locked += balance.locked;
-    if (balance.usd_value) total.usd_value = total.usd_value.value_or(Decimal{}) + *balance.usd_value;
   }
+  return total;
+}
+
+void add_to_total(AssetTotal& total, const Balance& balance) {
+  total.total += balance.total;
+  total.available += balance.available;
+  total.locked += balance.locked;
+  if (balance.usd_value) total.usd_value = total.usd_value.value_or(Decimal{}) + *balance.usd_value;
+}
+
+}  // namespace
+
+std::vector<AssetTotal> totals_per_asset(const std::vector<Balance>& balances, const PriceBook& book) {
   std::vector<AssetTotal> out;
-  out.reserve(by_asset.size());
-  for (auto& [asset, total] : by_asset) out.push_back(std::move(total));
+  const auto by_asset = [](const Balance& a, const Balance& b) { return a.asset < b.asset; };
+  if (std::is_sorted(balances.begin(), balances.end(), by_asset)) {
+    // Merged balances come sorted by asset: each asset's balances are one run.
+    for (const auto& balance : balances) {
+      if (out.empty() || out.back().asset != balance.asset) out.push_back(start_total(balance.asset, book));
+      add_to_total(out.back(), balance);
+    }
+    return out;
+  }
+  std::map<std::string, AssetTotal, std::less<>> totals;
+  for (const auto& balance : balances) {
+    auto [it, inserted] = totals.try_emplace(balance.asset);
+    if (inserted) it->second = start_total(balance.asset, book);
+    add_to_total(it->second, balance);
+  }
+  out.reserve(totals.size());
+  for (auto& [asset, total] : totals) out.push_back(std::move(total));
   return out;
 }
 

@@ -1,12 +1,19 @@
 #include "coinfan/core/json.hpp"
 
+#include <array>
+#include <cstddef>
+#include <cstring>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <utility>
 #include <vector>
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/error.hpp>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/storage_ptr.hpp>
+#include <boost/json/string.hpp>
 
 namespace coinfan {
 
@@ -14,7 +21,89 @@ namespace json = boost::json;
 
 namespace {
 
+// The upstream of the parse arenas: each thread keeps a few of the blocks freed by the arenas
+// it saw go, for the next parse. A large body's arena would otherwise map fresh pages (and
+// fault them in) on every parse. Blocks carry their capacity in a small header, so any cached
+// block at least as large as a request serves it.
+class BlockCache final : public json::memory_resource {
+ public:
+  // Never destroyed: a tree may outlive static destruction's turn for this file.
+  static BlockCache& instance() {
+    static BlockCache* const cache = new BlockCache;
+    return *cache;
+  }
+
+ private:
+  static constexpr std::size_t header = alignof(std::max_align_t);
+  static constexpr std::size_t kept_blocks = 4;
+  static constexpr std::size_t largest_kept = 1024 * 1024;  // at most 4 MiB kept per thread
+
+  struct Kept {
+    std::array<unsigned char*, kept_blocks> blocks{};  // block starts (headers); null: free slot
+    ~Kept() {
+      closed() = true;
+      for (auto* block : blocks) ::operator delete(block);
+    }
+  };
+  // Set once this thread's Kept is gone (a tree freed later, as the thread ends, is not kept).
+  static bool& closed() noexcept {
+    thread_local bool gone = false;
+    return gone;
+  }
+  static Kept* kept() noexcept {
+    if (closed()) return nullptr;
+    thread_local Kept this_thread;
+    return &this_thread;
+  }
+  static std::size_t capacity_of(const unsigned char* block) noexcept {
+    std::size_t capacity = 0;
+    std::memcpy(&capacity, block, sizeof capacity);
+    return capacity;
+  }
+
+  void* do_allocate(std::size_t bytes, std::size_t) override {
+    // The smallest kept block that is large enough, so that an arena's blocks, which double in
+    // size, find their like again.
+    if (Kept* const mine = kept()) {
+      unsigned char** best = nullptr;
+      for (auto*& block : mine->blocks) {
+        if (block != nullptr && capacity_of(block) >= bytes &&
+            (best == nullptr || capacity_of(block) < capacity_of(*best))) {
+          best = &block;
+        }
+      }
+      if (best != nullptr) {
+        unsigned char* reused = *best;
+        *best = nullptr;
+        return reused + header;
+      }
+    }
+    auto* block = static_cast<unsigned char*>(::operator new(header + bytes));
+    std::memcpy(block, &bytes, sizeof bytes);
+    return block + header;
+  }
+
+  void do_deallocate(void* p, std::size_t, std::size_t) noexcept override {
+    unsigned char* block = static_cast<unsigned char*>(p) - header;
+    Kept* const mine = kept();
+    if (mine != nullptr && capacity_of(block) <= largest_kept) {
+      for (auto*& slot : mine->blocks) {
+        if (slot == nullptr) {
+          slot = block;
+          return;
+        }
+      }
+    }
+    ::operator delete(block);
+  }
+
+  bool do_is_equal(const json::memory_resource& other) const noexcept override { return this == &other; }
+};
+
 // basic_parser handler that builds a json::value, keeping non-integer numbers as text.
+// Every value of the tree is allocated from one monotonic arena that the tree itself owns (a
+// reference-counted storage_ptr): building it takes a handful of allocations instead of one or
+// more per value, and values move into their containers instead of being copied.
 class ExactHandler {
  public:
   // Limits basic_parser checks before calling us; the byte cap is enforced up front.
@@ -23,16 +112,25 @@ class ExactHandler {
   static constexpr std::size_t max_key_size = std::numeric_limits<std::size_t>::max();
   static constexpr std::size_t max_string_size = std::numeric_limits<std::size_t>::max();
 
+  ExactHandler(InexactNumbers inexact, std::string_view text)
+      : storage_(json::make_shared_resource<json::monotonic_resource>(arena_size(text.size()),
+                                                                     json::storage_ptr(&BlockCache::instance()))),
+        root_(storage_),
+        text_(text),
+        inexact_(inexact) {
+    stack_.reserve(16);
+  }
+
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
 
   bool on_object_begin(json::error_code&) {
-    stack_.push_back(Frame{json::value(json::object_kind), {}});
+    stack_.push_back(Frame{json::value(json::object_kind, storage_), {}, {}, false});
     return true;
   }
   bool on_object_end(std::size_t, json::error_code& ec) { return close_container(ec); }
   bool on_array_begin(json::error_code&) {
-    stack_.push_back(Frame{json::value(json::array_kind), {}});
+    stack_.push_back(Frame{json::value(json::array_kind, storage_), {}, {}, false});
     return true;
   }
   bool on_array_end(std::size_t, json::error_code& ec) { return close_container(ec); }
@@ -42,8 +140,17 @@ class ExactHandler {
     return true;
   }
   bool on_key(json::string_view part, std::size_t, json::error_code&) {
+    Frame& top = stack_.back();
+    if (buffer_.empty() && in_text(part)) {
+      // The whole key, unescaped, in the input itself: it stays there while we parse.
+      top.key = std::string_view(part.data(), part.size());
+      top.key_copied = false;
+      return true;
+    }
+    // Escaped or in pieces: the parser's own buffer will be reused, so keep a copy.
     buffer_.append(part.data(), part.size());
-    stack_.back().key = std::move(buffer_);
+    top.key_text.swap(buffer_);
+    top.key_copied = true;
     buffer_.clear();
     return true;
   }
@@ -51,13 +158,7 @@ class ExactHandler {
     buffer_.append(part.data(), part.size());
     return true;
   }
-  bool on_string(json::string_view part, std::size_t, json::error_code& ec) {
-    buffer_.append(part.data(), part.size());
-    json::value v(json::string_kind);
-    v.get_string().assign(buffer_.data(), buffer_.size());
-    buffer_.clear();
-    return attach(std::move(v), ec);
-  }
+  bool on_string(json::string_view part, std::size_t, json::error_code& ec) { return attach_text(part, ec); }
 
   bool on_number_part(json::string_view part, json::error_code&) {
     buffer_.append(part.data(), part.size());
@@ -65,30 +166,25 @@ class ExactHandler {
   }
   bool on_int64(std::int64_t i, json::string_view, json::error_code& ec) {
     buffer_.clear();
-    return attach(json::value(i), ec);
+    return attach(json::value(i, storage_), ec);
   }
   bool on_uint64(std::uint64_t u, json::string_view, json::error_code& ec) {
     buffer_.clear();
-    return attach(json::value(u), ec);
+    return attach(json::value(u, storage_), ec);
   }
-  explicit ExactHandler(InexactNumbers inexact) : inexact_(inexact) {}
 
   // The double is discarded: its source text is the exact value (or, flagged, only the kind
   // of the value tells that a number was there).
   bool on_double(double, json::string_view part, json::error_code& ec) {
     if (inexact_ == InexactNumbers::flagged) {
       buffer_.clear();
-      return attach(json::value(0.0), ec);
+      return attach(json::value(0.0, storage_), ec);
     }
-    buffer_.append(part.data(), part.size());
-    json::value v(json::string_kind);
-    v.get_string().assign(buffer_.data(), buffer_.size());
-    buffer_.clear();
-    return attach(std::move(v), ec);
+    return attach_text(part, ec);
   }
 
-  bool on_bool(bool b, json::error_code& ec) { return attach(json::value(b), ec); }
-  bool on_null(json::error_code& ec) { return attach(json::value(nullptr), ec); }
+  bool on_bool(bool b, json::error_code& ec) { return attach(json::value(b, storage_), ec); }
+  bool on_null(json::error_code& ec) { return attach(json::value(nullptr, storage_), ec); }
   bool on_comment_part(json::string_view, json::error_code&) { return true; }
   bool on_comment(json::string_view, json::error_code&) { return true; }
 
@@ -98,27 +194,54 @@ class ExactHandler {
  private:
   struct Frame {
     json::value container;
-    std::string key;  // pending key while the container is an object
+    // The pending key while the container is an object: a slice of the input, or (key_copied)
+    // key_text. Never a view of key_text itself: frames move when the stack grows.
+    std::string_view key;
+    std::string key_text;
+    bool key_copied = false;
+
+    std::string_view pending_key() const noexcept { return key_copied ? std::string_view(key_text) : key; }
   };
 
-  bool attach(json::value v, json::error_code& ec) {
+  // The arena's first block: about the size of the tree for most bodies, so one or two
+  // blocks hold it all.
+  static std::size_t arena_size(std::size_t text_bytes) noexcept {
+    constexpr std::size_t smallest = 1024;
+    return text_bytes < smallest ? smallest : text_bytes;
+  }
+
+  bool in_text(json::string_view part) const noexcept {
+    const auto* begin = text_.data();
+    const auto* end = begin + text_.size();
+    return std::less_equal<>()(begin, part.data()) && std::less_equal<>()(part.data() + part.size(), end);
+  }
+
+  // A string (or a number kept as its text): the last part plus what earlier parts left.
+  bool attach_text(json::string_view part, json::error_code& ec) {
+    if (buffer_.empty()) return attach(json::value(json::string(part, storage_)), ec);
+    buffer_.append(part.data(), part.size());
+    json::value v(json::string(json::string_view(buffer_.data(), buffer_.size()), storage_));
+    buffer_.clear();
+    return attach(std::move(v), ec);
+  }
+
+  bool attach(json::value&& v, json::error_code& ec) {
     if (stack_.empty()) {
       root_ = std::move(v);
       return true;
     }
     Frame& top = stack_.back();
-    if (top.container.is_array()) {
-      top.container.get_array().push_back(std::move(v));
+    if (json::array* array = top.container.if_array()) {
+      array->push_back(std::move(v));
       return true;
     }
-    auto& object = top.container.get_object();
     // A repeated key could make two readers see different amounts: reject, never pick one.
-    if (object.contains(top.key)) {
+    const std::string_view key = top.pending_key();
+    if (!top.container.get_object().emplace(json::string_view(key.data(), key.size()), std::move(v)).second) {
       duplicate_key_ = true;
       ec = json::error::syntax;
       return false;
     }
-    object.emplace(top.key, std::move(v));
     return true;
   }
 
@@ -128,9 +251,11 @@ class ExactHandler {
     return attach(std::move(done), ec);
   }
 
+  json::storage_ptr storage_;
   std::vector<Frame> stack_;
   std::string buffer_;
   json::value root_;
+  std::string_view text_;
   bool duplicate_key_ = false;
   InexactNumbers inexact_;
 };
@@ -156,7 +281,7 @@ Result<json::value> parse_json_exact(std::string_view text, std::size_t max_dept
   try {
     json::parse_options options;
     options.max_depth = max_depth;
-    json::basic_parser<ExactHandler> parser(options, inexact);
+    json::basic_parser<ExactHandler> parser(options, inexact, text);
     json::error_code ec;
     const std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
     if (ec) {

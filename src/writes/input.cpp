@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <optional>
 #include <tuple>
 
 #include <boost/json/value.hpp>
@@ -41,8 +42,9 @@ class BodyReader {
       fail_body("the body must be a JSON object");
       return;
     }
-    object_ = std::move(parsed->get_object());
-    for (const auto& member : object_) {
+    // Moved, not copied: the body keeps the storage its parse allocated it from.
+    body_.emplace(std::move(*parsed));
+    for (const auto& member : body_->get_object()) {
       const std::string_view key(member.key().data(), member.key().size());
       if (std::find(known_.begin(), known_.end(), key) == known_.end()) add(std::string(key), "unknown field");
     }
@@ -148,11 +150,12 @@ class BodyReader {
   }
 
   const json::value* lookup(std::string_view key) const {
-    return object_.if_contains(json::string_view(key.data(), key.size()));
+    if (!body_) return nullptr;
+    return body_->get_object().if_contains(json::string_view(key.data(), key.size()));
   }
 
   std::vector<std::string_view> known_;
-  json::object object_;
+  std::optional<json::value> body_;  // an object, once the body parsed
   FieldErrors errors_;
   bool malformed_ = false;
 };

@@ -1,6 +1,8 @@
 #include "coinfan/core/json.hpp"
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -108,6 +110,79 @@ TEST(ParseJsonExact, RejectsDuplicateKeysRatherThanPickingOne) {
   ASSERT_FALSE(parsed.ok());
   EXPECT_NE(parsed.error().detail.find("duplicate"), std::string::npos);
   EXPECT_TRUE(parse_json_exact(R"([{"amount":"1"},{"amount":"1000"}])").ok());
+}
+
+TEST(ParseJsonExact, DuplicateKeysAreFoundWhateverTheirSpellingOrPlace) {
+  // An escaped spelling of the same key is the same key.
+  auto parsed = parse_json_exact(R"({"a":1,"\u0061":2})");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().detail, "malformed JSON: duplicate object key near offset 17");
+  // A long escaped key whose value nests containers: it is still the pending key when they close.
+  parsed = parse_json_exact(R"({"long key with an \"escape\" in it":{"x":[[{"y":1}]]},"long key with an \"escape\" in it":0})");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().detail, "malformed JSON: duplicate object key near offset 92");
+  // Many members (a hashed object), the repeat last.
+  std::string big = "{";
+  for (int i = 0; i < 500; ++i) big += "\"key" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  EXPECT_TRUE(parse_json_exact(big + "\"last\":0}").ok());
+  EXPECT_FALSE(parse_json_exact(big + "\"key250\":0}").ok());
+}
+
+TEST(ParseJsonExact, ErrorDetailsNameTheOffset) {
+  auto parsed = parse_json_exact(R"([1,{"a":[]}, "x")");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().detail, "malformed JSON near offset 16: incomplete JSON");
+  parsed = parse_json_exact(R"({"a":1} x)");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().detail, "malformed JSON: trailing data at offset 8");
+}
+
+TEST(ParseJsonExact, KeysAndStringsWithEscapesKeepTheirText) {
+  const auto v = parse_ok(R"({"k\"1":{"a\\b":["\u00e9\n", "plain"], "c":{}}, "k2":[{"x":"y"}]})");
+  const auto& o = v.as_object();
+  ASSERT_TRUE(o.contains("k\"1"));
+  EXPECT_EQ(text_of(o.at("k\"1").at("a\\b").at(0)), "\xc3\xa9\n");
+  EXPECT_EQ(text_of(o.at("k\"1").at("a\\b").at(1)), "plain");
+  EXPECT_TRUE(o.at("k\"1").at("c").as_object().empty());
+  EXPECT_EQ(text_of(o.at("k2").at(0).at("x")), "y");
+}
+
+TEST(ParseJsonExact, PartsOfTheTreeCanBeCopiedAndMovedOutOfIt) {
+  json::object kept;
+  json::value moved;
+  {
+    auto root = parse_ok(R"({"data":{"list":[{"amount":"0.1"},{"amount":2}]}})");
+    kept = root.as_object().at("data").as_object();               // a copy, in other storage
+    moved = std::move(root.as_object().at("data").at("list"));    // shares the tree's storage
+  }  // the root is gone; what was taken from it stays valid
+  EXPECT_EQ(text_of(kept.at("list").at(0).at("amount")), "0.1");
+  EXPECT_EQ(moved.as_array().at(1).at("amount").as_int64(), 2);
+  moved.as_array().emplace_back("more");
+  EXPECT_EQ(moved.as_array().size(), 3U);
+}
+
+TEST(ParseJsonExact, TreesOfAnySizeCanBeFreedOnAnotherThread) {
+  // Large bodies take several arena blocks, which a thread keeps for its next parse; a tree
+  // freed elsewhere gives its blocks to that thread.
+  std::vector<std::string> bodies;
+  for (std::size_t n : {1U, 100U, 5000U, 60000U}) {
+    std::string body = "[";
+    for (std::size_t i = 0; i < n; ++i) body += std::string(i ? "," : "") + R"({"amount":"0.)" + std::to_string(i) + "\"}";
+    bodies.push_back(body + "]");
+  }
+  std::vector<json::value> trees;
+  std::thread parser([&] {
+    for (int round = 0; round < 3; ++round) {
+      for (const auto& body : bodies) trees.push_back(parse_ok(body));
+    }
+  });
+  parser.join();
+  ASSERT_EQ(trees.size(), 12U);
+  EXPECT_EQ(text_of(trees.back().as_array().at(59999).at("amount")), "0.59999");
+  trees.clear();  // freed on this thread
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& body : bodies) EXPECT_EQ(parse_ok(body).as_array().size(), parse_ok(body).as_array().size());
+  }
 }
 
 TEST(ParseJsonExact, ErrorDetailIsShortAndNeverEchoesTheBody) {
