@@ -538,15 +538,18 @@ if [ "$BALANCES" = 1 ] && want 3; then
   curl -sf "http://127.0.0.1:$COINFAN_PORT/metrics" >"$WORK/t3-metrics.txt" || true
   counts >"$WORK/t3-counts.json"
   set_latency 0
-  R3=("| gateway | simulator requests by path during the burst | balance calls | coinfan_upstream_requests_total (delta) |"
-      "| --- | --- | --- | --- |")
+  # A gateway's balances may take more than one endpoint (CCPayment v2: the asset list and the
+  # USDT prices that value it); the target holds when each endpoint was called exactly once.
+  R3=("| gateway | simulator requests by path during the burst | calls (token and login left out) | most calls to one path | coinfan_upstream_requests_total (delta) |"
+      "| --- | --- | --- | --- | --- |")
   T3_OK=1
-  while IFS=$'\t' read -r id paths calls; do
+  while IFS=$'\t' read -r id paths calls most; do
     m="$(jq -n --argjson a "$after" --argjson b "$before" --arg id "$id" '($a[$id] // 0) - ($b[$id] // 0)')"
-    [ "$calls" = 1 ] || T3_OK=0
-    R3+=("| $id | ${paths:-none} | $calls | $m |")
+    [ "$most" = 1 ] || T3_OK=0
+    R3+=("| $id | ${paths:-none} | $calls | $most | $m |")
   done < <(jq -r '.gateways[] | [.id, ([.paths | to_entries[] | "\(.key) \(.value)"] | join(", ")),
-      ([.paths | to_entries[] | select(.key != "/v2/token/generate" and .key != "/v2/auth/login") | .value] | add // 0)] | @tsv' "$WORK/t3-counts.json")
+      ([.paths | to_entries[] | select(.key != "/v2/token/generate" and .key != "/v2/auth/login") | .value] | add // 0),
+      ([.paths | to_entries[] | select(.key != "/v2/token/generate" and .key != "/v2/auth/login") | .value] | max // 0)] | @tsv' "$WORK/t3-counts.json")
   T3_SUMMARY="$(jq -r '"\(.connections) requests: statuses \(.statuses), errors \(.errors), \(.from_cache_age_header) answered with an Age header (from the cache), latency min/p50/p99/max \(.latency_ms.min)/\(.latency_ms.p50)/\(.latency_ms.p99)/\(.latency_ms.max) ms, body \(.body_bytes) bytes"' "$WORK/t3-burst.json" 2>/dev/null || echo "no summary; see $WORK/t3-burst.err")"
   T3_VERDICT="$([ "$T3_OK" = 1 ] && echo met || echo 'NOT met')"
 fi
@@ -673,7 +676,7 @@ not_measured() {  # why target $1 has no figures in this run, or nothing when it
     echo
     printf '%s\n' "${R3[@]}"
     echo
-    echo "Exactly one balance call per gateway: $T3_VERDICT (TruBit's token and Kuna's login call are listed but are not balance calls)."
+    echo "Exactly one call per gateway endpoint: $T3_VERDICT (TruBit's token and Kuna's login call are listed but are not balance calls)."
   fi
   echo
   echo "### 4. Memory"
