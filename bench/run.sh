@@ -4,7 +4,9 @@
 # directory, with every raw wrk output and log).
 #
 #   1. cached GET /v1/balances: coinfan vs nginx (2 workers) serving the same bytes as a file
-#      (with and without sendfile), requests/s and server CPU per request
+#      (with and without sendfile), requests/s and server CPU per request; the same with
+#      Accept-Encoding: gzip against nginx's gzip_static of coinfan's own .gz bytes, and the
+#      compressions coinfan made meanwhile (coinfan_gzip_compressions_total)
 #   2. uncached fan-out (max_age_ms=0), every simulator answering after 50 ms, 100 callers:
 #      coinfan's latency vs one simulator's own latency under the same load, plus a variant
 #      with 100 distinct selections; upstream calls per request from the simulators' counters
