@@ -1,13 +1,16 @@
 #include "app/process_metrics.hpp"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "coinfan/core/metrics.hpp"
@@ -128,6 +131,16 @@ std::string render_process_metrics(const ProcessMetrics& process) {
           metrics::seconds_text(*process.start_time_us));
   }
   return out;
+}
+
+unsigned usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) {
+    const int count = CPU_COUNT(&set);
+    if (count > 0) return static_cast<unsigned>(count);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace coinfan::app

@@ -37,4 +37,10 @@ ProcessMetrics read_process_metrics();
 // The process_* families in Prometheus text format.
 std::string render_process_metrics(const ProcessMetrics& process);
 
+// The CPUs this process may run on (its affinity mask: taskset, a container's cpuset), at
+// least 1; the machine's count when the mask cannot be read. `server.threads: 0` starts one
+// I/O thread per such CPU: more threads than cores hand work between threads that wait for a
+// time slice, which shows in the tail latency (BENCHMARKS.md).
+unsigned usable_cpus();
+
 }  // namespace coinfan::app

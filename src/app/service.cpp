@@ -209,8 +209,7 @@ std::vector<std::string_view> needs_restart(const config::Config& running, const
 
 int run_service(const config::Config& loaded_config, ServiceOptions options) {
   config::Config config = loaded_config;
-  const unsigned threads = config.server.threads != 0 ? config.server.threads
-                                                     : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = config.server.threads != 0 ? config.server.threads : usable_cpus();
   asio::io_context io(static_cast<int>(threads));
 
   // --demo: five simulated providers on loopback in this process, one of each type.

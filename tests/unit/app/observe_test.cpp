@@ -2,6 +2,7 @@
 // metrics), the /proc parsers behind process_*, and the beyond-loopback start-up check.
 
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include "app/exposure.hpp"
 #include "app/metrics.hpp"
@@ -133,6 +134,26 @@ TEST(Exposure, WarnsOnlyBeyondLoopbackWithReadsOpen) {
   EXPECT_TRUE(reads_open_to_network("::", false));
   EXPECT_FALSE(reads_open_to_network("0.0.0.0", true));    // a key guards /v1/
   EXPECT_FALSE(reads_open_to_network("127.0.0.1", false));  // only this machine reaches it
+}
+
+// server.threads 0 counts the CPUs the process may run on, not the machine's.
+TEST(UsableCpus, FollowTheAffinityMask) {
+  cpu_set_t original;
+  CPU_ZERO(&original);
+  ASSERT_EQ(::sched_getaffinity(0, sizeof original, &original), 0);
+  EXPECT_EQ(usable_cpus(), static_cast<unsigned>(CPU_COUNT(&original)));
+  int first = -1;
+  for (int cpu = 0; cpu < CPU_SETSIZE && first < 0; ++cpu) {
+    if (CPU_ISSET(cpu, &original)) first = cpu;
+  }
+  ASSERT_GE(first, 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);
+  const unsigned pinned = usable_cpus();
+  ASSERT_EQ(::sched_setaffinity(0, sizeof original, &original), 0);
+  EXPECT_EQ(pinned, 1u);
 }
 
 }  // namespace
