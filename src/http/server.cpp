@@ -26,6 +26,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <csignal>
 #include <mutex>
@@ -66,19 +67,9 @@ constexpr std::size_t max_rate_buckets = 100000;
 // smaller ones go out with the head in one gathered write.
 constexpr std::size_t sendfile_min_bytes = 16384;
 
-// No CR, LF or NUL: the text cannot end its header line or start another.
-bool header_safe(std::string_view text) {
-  return std::none_of(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
-}
-
 void append_number(std::string& out, std::size_t value) {
   char digits[24];
-  std::size_t n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  while (n > 0) out += digits[--n];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
 }
 
 void append_field(std::string& out, std::string_view name, std::string_view value) {
@@ -661,15 +652,15 @@ void Server::Impl::Session::format_head(const Request& request, const Response& 
   const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
   head_.append(reason.data(), reason.size());
   head_ += "\r\n";
-  if (!response.content_type.empty() && header_safe(response.content_type)) {
+  if (!response.content_type.empty() && ascii::is_field_value(response.content_type)) {
     append_field(head_, "Content-Type", response.content_type);
   }
   bool cache_control = false;
   for (const auto& [name, value] : response.headers) {
     // Framing is the server's alone, and no value may start a header of its own.
     if (ascii::iequals(name, "Content-Length") || ascii::iequals(name, "Transfer-Encoding") ||
-        ascii::iequals(name, "Connection") || ascii::iequals(name, "X-Request-Id") || name.empty() ||
-        !header_safe(name) || !header_safe(value)) {
+        ascii::iequals(name, "Connection") || ascii::iequals(name, "X-Request-Id") ||
+        !ascii::is_token(name) || !ascii::is_field_value(value)) {
       continue;
     }
     cache_control = cache_control || ascii::iequals(name, "Cache-Control");
@@ -677,7 +668,7 @@ void Server::Impl::Session::format_head(const Request& request, const Response& 
   }
   // An error is about this request only: no cache keeps it.
   if (response.status >= 400 && !cache_control) append_field(head_, "Cache-Control", "no-store");
-  if (header_safe(request.request_id)) append_field(head_, "X-Request-Id", request.request_id);
+  append_field(head_, "X-Request-Id", request.request_id);  // validated or generated (request_id.hpp)
   if (version == 10 && keep_alive) append_field(head_, "Connection", "keep-alive");
   if (version != 10 && !keep_alive) append_field(head_, "Connection", "close");
   if (response.status != 204 && response.status != 304) {

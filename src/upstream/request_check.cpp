@@ -9,11 +9,6 @@
 namespace coinfan::upstream {
 namespace {
 
-bool is_tchar(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
 Error rejected(std::string why) {
   return make_error(ErrorCode::invalid_argument, "request rejected before sending: " + why);
 }
@@ -40,22 +35,13 @@ std::optional<Error> check_request(const Request& request) {
   static constexpr std::array<std::string_view, 5> kReserved = {
       "host", "content-length", "transfer-encoding", "connection", "upgrade"};
   for (const auto& [name, value] : request.headers) {
-    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
-          return is_tchar(static_cast<unsigned char>(c));
-        })) {
-      return rejected("header name is not a token");
-    }
+    if (!ascii::is_token(name)) return rejected("header name is not a token");
     if (std::any_of(kReserved.begin(), kReserved.end(),
                     [&](std::string_view reserved) { return ascii::iequals(name, reserved); })) {
       // The name is a fixed token, safe to show; values never are.
       return rejected("header '" + name + "' is set by the client");
     }
-    if (std::any_of(value.begin(), value.end(), [](char c) {
-          const auto u = static_cast<unsigned char>(c);
-          return (u < 0x20 && u != '\t') || u == 0x7f;
-        })) {
-      return rejected("header '" + name + "' has a control character in its value");
-    }
+    if (!ascii::is_field_value(value)) return rejected("header '" + name + "' has a control character in its value");
   }
   if (!request.body.empty() && (request.method == "GET" || request.method == "HEAD")) {
     return rejected("a GET or HEAD request carries no body");

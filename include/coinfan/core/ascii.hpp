@@ -21,6 +21,26 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+// An HTTP token (RFC 9110 §5.6.2), as a header name must be: one or more tchars.
+constexpr bool is_token(std::string_view text) noexcept {
+  if (text.empty()) return false;
+  for (const char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+// A header field value that cannot end its line or start another: no control character but
+// horizontal tab, no DEL (RFC 9110 §5.5).
+constexpr bool is_field_value(std::string_view text) noexcept {
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && u != '\t') || u == 0x7f) return false;
+  }
+  return true;
+}
+
 // `text` with ASCII letters lowered.
 inline std::string lowered(std::string_view text) {
   std::string out(text);
