@@ -16,7 +16,6 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -27,7 +26,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -46,6 +44,7 @@
 #include "upstream/error_mapping.hpp"
 #include "upstream/request_check.hpp"
 #include "upstream/tls.hpp"
+#include "upstream/tls_stream.hpp"
 
 namespace coinfan::upstream {
 namespace {
@@ -60,7 +59,6 @@ using std::chrono::milliseconds;
 using error_code = boost::system::error_code;
 using Strand = asio::strand<asio::any_io_executor>;
 using HttpRequest = http::request<http::string_body>;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // Results as tuples and no per-operation cancellation slot: a call is aborted by closing or
 // cancelling what it waits on (CallControl), which works the same for every operation.
@@ -116,12 +114,12 @@ struct Attempt {
 struct Connection {
   Connection(const Strand& strand, ssl::context* tls) {
     if (tls != nullptr) {
-      secure.emplace(strand, *tls);
+      secure.emplace(strand, tls->native_handle());
     } else {
       plain.emplace(strand);
     }
   }
-  beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+  beast::tcp_stream& tcp() { return secure ? secure->next_layer() : *plain; }
   void close() { tcp().close(); }
 
   std::optional<beast::tcp_stream> plain;
@@ -833,7 +831,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
 
     // TLS handshake: SNI for host names, and the certificate must name the host (or IP).
     SSL* handle = conn.secure->native_handle();
-    if (!expect_peer(handle, url_.host, url_.host_is_ip)) {
+    if (handle == nullptr || !expect_peer(handle, url_.host, url_.host_is_ip)) {
       co_return Attempt(make_error(ErrorCode::tls_error,
                                    "cannot set the expected host name for " + url_.endpoint()),
                         Health::neutral);
@@ -844,7 +842,7 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
     {
       AbortScope scope(control, [&tcp] { tcp.close(); });
       if (control.cancelled) co_return Attempt(cancelled_error(), Health::neutral);
-      auto [ec] = co_await conn.secure->async_handshake(ssl::stream_base::client, as_result());
+      [[maybe_unused]] auto [ec, unused] = co_await conn.secure->async_handshake(as_result());
       if (ec) {
         const auto refusal = certificate_refusal(handle);
         if (!control.cancelled && ec != beast::error::timeout && refusal) {
@@ -948,8 +946,9 @@ class Client::Impl : public std::enable_shared_from_this<Client::Impl> {
 
     auto& header = parser.get();
     const bool keep = header.keep_alive() && conn.buffer.size() == 0;
-    // An idle connection should cost little: drop the read buffer's capacity.
+    // An idle connection should cost little: drop the read buffer's capacity and TLS's buffers.
     conn.buffer.shrink_to_fit();
+    if (conn.secure) conn.secure->release_idle();
     lease.keep_alive(keep);
 
     Response response;
