@@ -180,6 +180,7 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
       const auto selection = select(kind, ViewQuery{});
       for (const auto index : std::get<std::vector<std::size_t>>(selection)) sorted.push_back(ids[index]);
       std::sort(sorted.begin(), sorted.end());
+      default_keys[static_cast<std::size_t>(kind)] = cache_key(kind, sorted, {});
     }
   }
 
@@ -187,6 +188,7 @@ struct Views::Impl : std::enable_shared_from_this<Views::Impl> {
   std::vector<std::string> ids;    // configuration order
   std::vector<std::string> types;  // config spelling
   std::array<std::vector<std::string>, 3> default_ids;  // per ViewKind: its default selection, sorted
+  std::array<std::string, 3> default_keys;              // per ViewKind: the cache key of a bare query
   asio::any_io_executor executor;
   ViewClock clock;
   std::shared_ptr<SharedCalls> shared;  // null: this replica alone
@@ -637,6 +639,10 @@ asio::awaitable<ViewAnswer> Views::get(ViewKind kind, ViewQuery query) {
 }
 
 std::optional<ViewAnswer> Views::cached(ViewKind kind, const ViewQuery& query) {
+  // The common question (no selection) has its key made once.
+  if (query.gateways.empty() && query.assets.empty()) {
+    return fresh_hit(*impl_, kind, query, impl_->default_keys[static_cast<std::size_t>(kind)], impl_->clock.steady());
+  }
   return fresh_hit(*impl_, kind, query, impl_->key_for(kind, query), impl_->clock.steady());
 }
 

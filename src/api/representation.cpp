@@ -165,6 +165,49 @@ std::shared_ptr<const http::SealedBody> Representations::sealed_of(const std::sh
   return sealed;
 }
 
+bool Representations::finish_known(const http::Request& request, http::Response& response, bool want_gzip) {
+  const auto& body = response.shared_body;
+  std::string etag;
+  std::shared_ptr<const std::string> form;
+  std::shared_ptr<const http::SealedBody> sealed;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(body.get());
+    if (it == entries_.end()) return false;
+    const Entry& entry = it->second;
+    // The same body, not a later one at a reused address: the weak pointer shares its owner.
+    if (entry.source.owner_before(body) || body.owner_before(entry.source)) return false;
+    if (entry.etag.empty() || (want_gzip && !entry.gzip)) return false;
+    form = want_gzip ? entry.gzip : body;
+    sealed = want_gzip ? entry.sealed_gzip : entry.sealed;
+    if (!sealed && form->size() >= sealed_min_bytes) return false;  // its file is still to come
+    etag.reserve(entry.etag.size() + gzip_suffix.size());
+    etag = entry.etag;
+    ++stats_.reused;
+  }
+  if (want_gzip) etag.insert(etag.size() - 1, gzip_suffix);
+  response.set_header("Vary", "Accept-Encoding");
+  const auto if_none_match = request.header("If-None-Match");
+  if (if_none_match && none_match(*if_none_match, etag)) {
+    response.set_header("ETag", std::move(etag));
+    response.status = 304;
+    response.body.clear();
+    response.shared_body.reset();
+    response.content_type.clear();
+    std::lock_guard lock(mutex_);
+    ++stats_.not_modified;
+    return true;
+  }
+  response.set_header("ETag", std::move(etag));
+  response.sealed = std::move(sealed);
+  if (want_gzip) {
+    response.shared_body = std::move(form);
+    response.body.clear();
+    response.set_header("Content-Encoding", "gzip");
+  }
+  return true;
+}
+
 void Representations::apply(const http::Request& request, http::Response& response, std::string_view cache_control,
                             bool validators) {
   // Problems carry their own `Cache-Control: no-store` (http::problem).
@@ -189,6 +232,7 @@ void Representations::apply(const http::Request& request, http::Response& respon
     response.set_header("Content-Encoding", "gzip");
     return;
   }
+  if (response.shared_body && finish_known(request, response, want_gzip)) return;
   // The tag first: a 304 needs no compression. The gzip form's tag is the identity tag with a
   // suffix, so both are known from one hash.
   Entry forms = response.shared_body ? forms_of(response.shared_body, false) : Entry{{}, etag_of(body, ""), nullptr, nullptr, nullptr, 0};

@@ -61,6 +61,9 @@ class Representations {
     std::shared_ptr<const http::SealedBody> sealed_gzip;  // of the gzip form
     std::uint32_t sends = 0;                              // answers sent from the body's forms
   };
+  // The steady state of a cached body, in one lookup: when its tag, the wanted form and that
+  // form's sealed file (if it gets one) are all made, `response` is finished here.
+  bool finish_known(const http::Request& request, http::Response& response, bool want_gzip);
   // The cached forms of a shared (cached) body; computed outside the lock.
   Entry forms_of(const std::shared_ptr<const std::string>& body, bool want_gzip);
   // The sealed file of `form` (the body `source` or its gzip form), made on its second send;

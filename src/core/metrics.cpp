@@ -14,11 +14,10 @@ void Durations::observe(std::chrono::microseconds elapsed) noexcept {
 }
 
 void DurationFamily::observe(std::initializer_list<std::string_view> labels, std::chrono::microseconds elapsed) {
-  Labels key;
-  key.reserve(labels.size());
-  for (auto label : labels) key.emplace_back(label);
   std::lock_guard lock(mutex_);
-  series_[std::move(key)].observe(elapsed);
+  auto it = series_.find(labels);
+  if (it == series_.end()) it = series_.emplace(Labels(labels.begin(), labels.end()), Durations{}).first;
+  it->second.observe(elapsed);
 }
 
 std::vector<std::pair<DurationFamily::Labels, Durations>> DurationFamily::snapshot() const {

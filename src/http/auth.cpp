@@ -1,6 +1,7 @@
 #include "coinfan/http/auth.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 
 #include "coinfan/core/ascii.hpp"
@@ -28,10 +29,15 @@ Response unauthorized(std::string_view detail) {
   return response;
 }
 
+std::uint64_t next_generation() {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 }  // namespace
 
 ApiKeyAuth::ApiKeyAuth(std::vector<config::ApiKey> keys, bool open_reads)
-    : keys_(std::move(keys)), open_reads_(open_reads) {
+    : keys_(std::move(keys)), open_reads_(open_reads), generation_(next_generation()) {
   // Decoded once; a configured digest that is not 64 hex digits matches nothing.
   for (const auto& key : keys_) digests_.push_back(hash::sha256_from_hex(key.sha256_hex));
 }
@@ -50,10 +56,26 @@ const config::ApiKey* ApiKeyAuth::match(std::string_view presented) const {
   return found;
 }
 
+const config::ApiKey* ApiKeyAuth::match(const Request& request, std::string_view presented) const {
+  CallerMemo* memo = request.caller_memo;
+  if (memo != nullptr && memo->auth == generation_ && memo->key < keys_.size() &&
+      hash::constant_time_equal(presented, memo->presented)) {
+    return &keys_[memo->key];
+  }
+  const config::ApiKey* found = match(presented);
+  if (found != nullptr && memo != nullptr) {
+    memo->forget();
+    memo->auth = generation_;
+    memo->presented.assign(presented);
+    memo->key = static_cast<std::size_t>(found - keys_.data());
+  }
+  return found;
+}
+
 std::optional<std::string> ApiKeyAuth::key_name(const Request& request) const {
   const auto key = presented_key(request);
   if (!key) return std::nullopt;
-  const auto* found = match(*key);
+  const auto* found = match(request, *key);
   if (found == nullptr) return std::nullopt;
   return found->name;
 }
@@ -66,7 +88,7 @@ std::optional<Response> ApiKeyAuth::check(const Request& request, Scope scope) c
                             ? "writes need an API key with scope write, and none is configured"
                             : "an API key is required (Authorization: Bearer <key> or X-Api-Key)");
   }
-  const config::ApiKey* match = this->match(*key);
+  const config::ApiKey* match = this->match(request, *key);
   if (match == nullptr) return unauthorized("the API key is not valid");
   const std::string_view needed = scope == Scope::write ? "write" : "read";
   if (std::find(match->scopes.begin(), match->scopes.end(), needed) == match->scopes.end()) {
@@ -79,7 +101,7 @@ std::variant<SessionInfo, Response> ApiKeyAuth::session(const Request& request) 
   SessionInfo info;
   info.keys_required = !keys_.empty() && !open_reads_;
   if (const auto key = presented_key(request)) {
-    const config::ApiKey* found = match(*key);
+    const config::ApiKey* found = match(request, *key);
     if (found == nullptr) return unauthorized("the API key is not valid");
     info.key = found->name;
   }

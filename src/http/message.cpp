@@ -1,6 +1,7 @@
 #include "coinfan/http/message.hpp"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -10,6 +11,13 @@
 #include "coinfan/core/problem.hpp"
 
 namespace coinfan::http {
+
+void CallerMemo::forget() noexcept {
+  if (!presented.empty()) OPENSSL_cleanse(presented.data(), presented.size());
+  presented.clear();
+  auth = 0;
+  key = 0;
+}
 
 std::shared_ptr<const SealedBody> SealedBody::make(const std::string& source) {
   const int fd = ::memfd_create("coinfan-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);

@@ -273,15 +273,34 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  std::optional<boost::system::error_code> parse_buffered(bhttp::request_parser<bhttp::string_body>& parser);
   asio::awaitable<boost::system::error_code> read_header(bhttp::request_parser<bhttp::string_body>& parser,
                                                          Clock::time_point header_deadline);
-  asio::awaitable<Response> dispatch(Request& request, Clock::time_point deadline);
+  // What route() leaves for a handler that must run: the handler, and the router it lives in.
+  struct Routed {
+    std::shared_ptr<const Router> router;
+    const Handler* handler = nullptr;
+  };
+  // Every answer that needs no waiting (refusals, preflights, a route's immediate answer) is
+  // given here, without a coroutine; otherwise `pending` names the handler to run.
+  std::optional<Response> route(Request& request, Routed& pending);
+  asio::awaitable<Response> run_handler(const Handler& handler, Request& request, Clock::time_point deadline);
+  static Response handler_failed(const Request& request, const std::exception& e);
   asio::awaitable<bool> write(const Request& request, Response& response, unsigned version, bool keep_alive,
                               Clock::time_point deadline);
   void format_head(const Request& request, const Response& response, unsigned version, bool keep_alive,
                    std::size_t content_length);
-  asio::awaitable<bool> send(std::array<asio::const_buffer, 2> buffers, int flags, Clock::time_point deadline);
-  asio::awaitable<bool> send_file(const SealedBody& file, Clock::time_point deadline);
+  // The answer being written: what is left of the gathered head (and body), then of the file.
+  struct Outgoing {
+    std::array<asio::const_buffer, 2> buffers{};
+    int flags = 0;
+    const SealedBody* file = nullptr;
+    off_t offset = 0;
+  };
+  enum class Progress { done, blocked, failed };
+  Progress start_write(const Request& request, Response& response, unsigned version, bool keep_alive);
+  Progress push();
+  asio::awaitable<bool> finish_write(Clock::time_point deadline);
   asio::awaitable<bool> wait_writable(Clock::time_point deadline);
   asio::awaitable<void> answer_and_close(Request& request, Response response, Clock::time_point deadline,
                                          Clock::time_point started);
@@ -299,6 +318,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   bool timed_out_ = false;
   beast::flat_buffer buffer_;
   std::string head_;  // the response head being written; its capacity is kept for the next
+  Outgoing outgoing_;
+  CallerMemo caller_memo_;  // the API key this connection's requests present (auth.hpp)
   std::string peer_;
   bool counted_ = false;   // counted in per_client under peer_
   bool reserved_ = false;  // admitted into the reserve: reserved paths only, one request
@@ -307,25 +328,33 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   std::string_view route_ = unmatched_route;  // the current request's route pattern (metrics)
 };
 
+// What the buffer holds decides the header when it is complete (or wrong); nothing is decided
+// while more bytes are needed.
+std::optional<boost::system::error_code> Server::Impl::Session::parse_buffered(
+    bhttp::request_parser<bhttp::string_body>& parser) {
+  while (buffer_.size() > 0) {
+    const std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    // Beast folds obs-fold lines into the value; they are refused before it sees them.
+    if (const auto end = data.find("\r\n\r\n"); end != std::string_view::npos && has_folded_line(data.substr(0, end + 2))) {
+      return bhttp::error::bad_field;
+    }
+    boost::system::error_code ec;
+    const auto used = parser.put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (!ec && parser.is_header_done()) return ec;
+    if (ec && ec != bhttp::error::need_more) return ec;
+    if (ec || used == 0) break;
+  }
+  return std::nullopt;
+}
+
 asio::awaitable<boost::system::error_code> Server::Impl::Session::read_header(
     bhttp::request_parser<bhttp::string_body>& parser, Clock::time_point header_deadline) {
   // The header deadline is watched once more bytes must be waited for: headers that arrived
   // whole with their first bytes need no timer.
   bool watching = false;
   while (true) {
-    if (buffer_.size() > 0) {
-      const std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-      // Beast folds obs-fold lines into the value; they are refused before it sees them.
-      if (const auto end = data.find("\r\n\r\n"); end != std::string_view::npos && has_folded_line(data.substr(0, end + 2))) {
-        co_return bhttp::error::bad_field;
-      }
-      boost::system::error_code ec;
-      const auto used = parser.put(buffer_.data(), ec);
-      buffer_.consume(used);
-      if (!ec && parser.is_header_done()) co_return ec;
-      if (ec && ec != bhttp::error::need_more) co_return ec;
-      if (!ec && used > 0) continue;
-    }
+    if (auto decided = parse_buffered(parser)) co_return *decided;
     if (!watching) {
       watch(header_deadline);
       watching = true;
@@ -389,7 +418,12 @@ asio::awaitable<void> Server::Impl::Session::run() {
 
     RequestParser parser;
     configure_request_parser(parser, options);
-    auto read_ec = co_await read_header(parser, header_deadline);
+    boost::system::error_code read_ec;
+    if (auto decided = parse_buffered(parser)) {
+      read_ec = *decided;  // the whole header came with the first bytes: no coroutine
+    } else {
+      read_ec = co_await read_header(parser, header_deadline);
+    }
     std::optional<std::string> refused_framing;
     if (!read_ec) {
       refused_framing = framing_problem(parser.get());
@@ -405,6 +439,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
 
     Request request;
     request.client_address = peer_;
+    request.caller_memo = &caller_memo_;
     if (read_ec || refused_framing) {
       const bool in_body = parser.is_header_done();
       if (read_ec == bhttp::error::end_of_stream || read_ec == bhttp::error::partial_message ||
@@ -466,12 +501,19 @@ asio::awaitable<void> Server::Impl::Session::run() {
       response.set_header("Retry-After", std::to_string(*retry_after));
       apply_cors(request, response);
     } else {
-      response = co_await dispatch(request, deadline);
+      Routed routed;
+      if (auto answered = route(request, routed)) {
+        response = std::move(*answered);
+      } else {
+        response = co_await run_handler(*routed.handler, request, deadline);
+      }
     }
     server_->requests.fetch_add(1, std::memory_order_relaxed);
     const bool keep_alive =
         message.keep_alive() && !response.close_connection && !server_->draining.load() && !reserved_;
-    const bool written = co_await write(request, response, message.version(), keep_alive, deadline);
+    const auto progress = start_write(request, response, message.version(), keep_alive);
+    bool written = progress == Progress::done;
+    if (progress == Progress::blocked) written = co_await finish_write(deadline);
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
     server_->request_durations.observe({route_, method_label(request.method), status_class(response.status)}, elapsed);
     log::write(log::Level::info, request.request_id, "request",
@@ -520,13 +562,13 @@ asio::awaitable<void> Server::Impl::Session::linger() {
   buffer_.clear();
 }
 
-asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Clock::time_point deadline) {
+std::optional<Response> Server::Impl::Session::route(Request& request, Routed& pending) {
   const auto question = request.target.find('?');
   const std::string_view raw_path = std::string_view(request.target).substr(0, question);
   if (question != std::string::npos) request.query = request.target.substr(question + 1);
   if (!raw_path.starts_with('/')) {
     request.path = "-";
-    co_return problem(400, "bad_request", "the request target must be an absolute path");
+    return problem(400, "bad_request", "the request target must be an absolute path");
   }
   auto decoded = percent_decode(raw_path, false);
   request.path = decoded ? std::move(*decoded) : std::string(raw_path);
@@ -537,7 +579,7 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
     if (std::find(paths.begin(), paths.end(), request.path) == paths.end()) {
       auto response = problem(503, "overloaded", "the server is at its connection limit; retry later");
       response.set_header("Retry-After", "1");
-      co_return response;
+      return response;
     }
   }
 
@@ -555,7 +597,7 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
         response.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id, X-Api-Key");
         response.set_header("Access-Control-Max-Age", "600");
       }
-      co_return response;
+      return response;
     }
   }
 
@@ -570,7 +612,7 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
   // a missing path from a wrong method.
   if (auto refusal = router->check_guards(request)) {
     apply_cors(request, *refusal);
-    co_return std::move(*refusal);
+    return std::move(*refusal);
   }
 
   Response response;
@@ -581,29 +623,47 @@ asio::awaitable<Response> Server::Impl::Session::dispatch(Request& request, Cloc
     response.set_header("Allow", match.allow);
   } else {
     request.path_params = std::move(match.params);
+    // An answer that is ready (a cached view) is taken as it is; otherwise the handler runs
+    // (run_handler), with the router kept alive until the request is done.
+    std::optional<Response> ready;
     try {
-      // An answer that is ready (a cached view) is taken as it is; otherwise the handler runs
-      // until the request's deadline, and a handler that overruns is cancelled.
-      std::optional<Response> ready;
       if (match.immediate) ready = (*match.immediate)(request);
-      if (ready) {
-        response = std::move(*ready);
-      } else {
-        asio::steady_timer timer(socket_.get_executor(), deadline);
-        auto outcome = co_await ((*match.handler)(request) || timer.async_wait(use_tuple));
-        if (outcome.index() == 0) {
-          response = std::move(std::get<0>(outcome));
-        } else {
-          response = problem(504, "timeout", "the request did not complete within the request timeout");
-        }
-      }
     } catch (const std::exception& e) {
-      log::write(log::Level::error, request.request_id, "handler failed", {{"error", std::string_view(e.what())}});
-      response = problem(500, "internal", "internal error; see the service log for this request id");
+      ready = handler_failed(request, e);
     }
+    if (!ready) {
+      pending.router = router;
+      pending.handler = match.handler;
+      return std::nullopt;
+    }
+    response = std::move(*ready);
+  }
+  apply_cors(request, response);
+  return response;
+}
+
+// The handler runs until the request's deadline; one that overruns is cancelled.
+asio::awaitable<Response> Server::Impl::Session::run_handler(const Handler& handler, Request& request,
+                                                             Clock::time_point deadline) {
+  Response response;
+  try {
+    asio::steady_timer timer(socket_.get_executor(), deadline);
+    auto outcome = co_await (handler(request) || timer.async_wait(use_tuple));
+    if (outcome.index() == 0) {
+      response = std::move(std::get<0>(outcome));
+    } else {
+      response = problem(504, "timeout", "the request did not complete within the request timeout");
+    }
+  } catch (const std::exception& e) {
+    response = handler_failed(request, e);
   }
   apply_cors(request, response);
   co_return response;
+}
+
+Response Server::Impl::Session::handler_failed(const Request& request, const std::exception& e) {
+  log::write(log::Level::error, request.request_id, "handler failed", {{"error", std::string_view(e.what())}});
+  return problem(500, "internal", "internal error; see the service log for this request id");
 }
 
 void Server::Impl::Session::apply_cors(const Request& request, Response& response) const {
@@ -623,24 +683,46 @@ void Server::Impl::Session::apply_cors(const Request& request, Response& respons
 
 // The head is formatted into a buffer the connection keeps; head and body leave in one
 // gathered write, or, for a large body with a sealed file, the head (corked with MSG_MORE) and
-// then sendfile(2). Writes are tried at once on the non-blocking socket; the deadline is
-// watched only when the socket is full and the write must wait.
-asio::awaitable<bool> Server::Impl::Session::write(const Request& request, Response& response, unsigned version,
-                                                   bool keep_alive, Clock::time_point deadline) {
+// then sendfile(2). Writes are tried at once on the non-blocking socket, without a coroutine;
+// only a full socket makes the rest wait (finish_write), under the write's deadline.
+Server::Impl::Session::Progress Server::Impl::Session::start_write(const Request& request, Response& response,
+                                                                   unsigned version, bool keep_alive) {
   const bool head_request = request.method == "HEAD";
   const auto body = response.body_view();
   timed_out_ = false;  // of an earlier read: this write has its own deadline
   format_head(request, response, version, keep_alive, body.size());
-  const auto write_deadline = std::max(deadline, Clock::now() + answer_write_grace);
   const std::string_view payload = head_request ? std::string_view() : body;
   const bool by_file = !payload.empty() && payload.size() >= sendfile_min_bytes && response.sealed &&
                        response.shared_body && response.sealed->source() == response.shared_body.get() &&
                        response.sealed->size() == payload.size();
+  outgoing_ = Outgoing{};
+  outgoing_.buffers[0] = asio::buffer(head_);
   if (by_file) {
-    if (!co_await send({asio::buffer(head_), asio::const_buffer()}, MSG_MORE, write_deadline)) co_return false;
-    co_return co_await send_file(*response.sealed, write_deadline);
+    outgoing_.flags = MSG_MORE;
+    outgoing_.file = response.sealed.get();
+  } else {
+    outgoing_.buffers[1] = asio::buffer(payload.data(), payload.size());
   }
-  co_return co_await send({asio::buffer(head_), asio::buffer(payload.data(), payload.size())}, 0, write_deadline);
+  return push();
+}
+
+asio::awaitable<bool> Server::Impl::Session::write(const Request& request, Response& response, unsigned version,
+                                                   bool keep_alive, Clock::time_point deadline) {
+  const auto progress = start_write(request, response, version, keep_alive);
+  if (progress != Progress::blocked) co_return progress == Progress::done;
+  co_return co_await finish_write(deadline);
+}
+
+asio::awaitable<bool> Server::Impl::Session::finish_write(Clock::time_point deadline) {
+  const auto write_deadline = std::max(deadline, Clock::now() + answer_write_grace);
+  while (true) {
+    if (!co_await wait_writable(write_deadline)) co_return false;
+    const auto progress = push();
+    if (progress == Progress::failed) co_return false;
+    if (progress == Progress::done) break;
+  }
+  unwatch();
+  co_return !timed_out_;
 }
 
 void Server::Impl::Session::format_head(const Request& request, const Response& response, unsigned version,
@@ -679,48 +761,32 @@ void Server::Impl::Session::format_head(const Request& request, const Response& 
   head_ += "\r\n";
 }
 
-asio::awaitable<bool> Server::Impl::Session::send(std::array<asio::const_buffer, 2> buffers, int flags,
-                                                  Clock::time_point deadline) {
-  std::size_t first = 0;
-  while (first < buffers.size()) {
-    if (buffers[first].size() == 0) {
-      ++first;
-      continue;
-    }
+// Writes what the socket takes now: the gathered head (and body), then the file.
+Server::Impl::Session::Progress Server::Impl::Session::push() {
+  auto& out = outgoing_;
+  while (out.buffers[0].size() + out.buffers[1].size() > 0) {
     boost::system::error_code ec;
-    const std::array<asio::const_buffer, 2> rest{buffers[first], first + 1 < buffers.size() ? buffers[first + 1] : asio::const_buffer()};
-    auto sent = socket_.send(rest, static_cast<asio::socket_base::message_flags>(flags), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      if (!co_await wait_writable(deadline)) co_return false;
-      continue;
-    }
+    auto sent = socket_.send(out.buffers, static_cast<asio::socket_base::message_flags>(out.flags), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return Progress::blocked;
     if (ec == asio::error::interrupted) continue;
-    if (ec) co_return false;
-    for (std::size_t i = first; i < buffers.size() && sent > 0; ++i) {
-      const auto used = std::min(sent, buffers[i].size());
-      buffers[i] += used;
+    if (ec) return Progress::failed;
+    for (auto& buffer : out.buffers) {
+      const auto used = std::min(sent, buffer.size());
+      buffer += used;
       sent -= used;
     }
   }
-  unwatch();
-  co_return !timed_out_;
-}
-
-asio::awaitable<bool> Server::Impl::Session::send_file(const SealedBody& file, Clock::time_point deadline) {
-  off_t offset = 0;
-  const auto size = static_cast<off_t>(file.size());
-  while (offset < size) {
-    const auto sent = ::sendfile(socket_.native_handle(), file.fd(), &offset, static_cast<std::size_t>(size - offset));
+  if (out.file == nullptr) return Progress::done;
+  const auto size = static_cast<off_t>(out.file->size());
+  while (out.offset < size) {
+    const auto sent = ::sendfile(socket_.native_handle(), out.file->fd(), &out.offset,
+                                 static_cast<std::size_t>(size - out.offset));
     if (sent > 0) continue;
-    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!co_await wait_writable(deadline)) co_return false;
-      continue;
-    }
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Progress::blocked;
     if (sent < 0 && errno == EINTR) continue;
-    co_return false;  // the peer is gone (or the file is shorter than it says: never for a sealed one)
+    return Progress::failed;  // the peer is gone (or the file is shorter than it says: never for a sealed one)
   }
-  unwatch();
-  co_return !timed_out_;
+  return Progress::done;
 }
 
 // The socket is full: wait until it takes more, under the write's deadline.

@@ -4,6 +4,7 @@
 // Label values must come from a bounded set (route templates, operation names, error codes),
 // never from request data, so that the number of series stays bounded.
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -40,8 +41,17 @@ class DurationFamily {
   std::vector<std::pair<Labels, Durations>> snapshot() const;
 
  private:
+  // Orders label lists of any string type alike, so a lookup needs no Labels built.
+  struct LabelsLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                          [](std::string_view x, std::string_view y) { return x < y; });
+    }
+  };
   mutable std::mutex mutex_;
-  std::map<Labels, Durations, std::less<>> series_;
+  std::map<Labels, Durations, LabelsLess> series_;
 };
 
 // Appends the `# HELP` and `# TYPE` lines of a family to `out`.

@@ -3,6 +3,7 @@
 // checked against the SHA-256 of each configured key. Reads need scope `read` once any key is
 // configured; writes always need scope `write`.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -40,11 +41,14 @@ class ApiKeyAuth {
   Handler protect(Scope scope, Handler handler) const;
 
  private:
+  // The configured key `presented` is, through the request's connection memo when it knows it.
+  const config::ApiKey* match(const Request& request, std::string_view presented) const;
   const config::ApiKey* match(std::string_view presented) const;
 
   std::vector<config::ApiKey> keys_;
   std::vector<std::optional<hash::Sha256Digest>> digests_;  // keys_[i]'s, decoded
   bool open_reads_ = false;
+  std::uint64_t generation_ = 0;  // names this key set in a connection's CallerMemo
 };
 
 }  // namespace coinfan::http

@@ -18,6 +18,17 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // Case-insensitive header lookup; the first match wins.
 std::optional<std::string_view> find_header(const Headers& headers, std::string_view name);
 
+// What one connection remembers between its requests: the API key it last presented that
+// matched, so its next request with the same key skips the hash. Per connection, never shared:
+// a caller learns nothing from it about keys other callers present.
+struct CallerMemo {
+  std::uint64_t auth = 0;  // the ApiKeyAuth that matched (its generation); 0: nothing known
+  std::string presented;   // the key as presented
+  std::size_t key = 0;     // the index of the configured key it matched
+  void forget() noexcept;  // wipes the remembered key
+  ~CallerMemo() { forget(); }
+};
+
 struct Request {
   std::string method;   // upper case as received: GET, HEAD, POST, ...
   std::string target;   // raw request target
@@ -29,6 +40,7 @@ struct Request {
   std::string request_id;
   std::string client_address;
   std::string api_key_name;  // the configured name of the API key a write was made with
+  CallerMemo* caller_memo = nullptr;  // the connection's, when it has one (the server sets it)
 
   std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
 };

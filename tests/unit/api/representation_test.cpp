@@ -175,6 +175,45 @@ TEST(Representations, ALargeCachedBodyGetsOneSealedFileFromItsSecondSend) {
   EXPECT_EQ(representations.stats().compressions, 1u);
 }
 
+// Once every form of a cached body is made, answers take the one-lookup path: they must be the
+// very answers the first full pass gave (headers, body, file), for both forms and for a 304.
+TEST(Representations, AnswersFromKnownFormsEqualTheFirstFullAnswers) {
+  for (const bool large : {false, true}) {
+    Representations representations;
+    auto body = std::make_shared<const std::string>(incompressible(large ? 60000 : 4000, 7));
+    for (const auto& headers : std::vector<std::vector<std::pair<std::string, std::string>>>{
+             {}, {{"Accept-Encoding", "gzip"}}}) {
+      std::vector<http::Response> answers;
+      for (int i = 0; i < 4; ++i) {
+        answers.push_back(shared_response(body));
+        answers.back().headers.emplace_back("Age", "1");
+        representations.apply(get_with(headers), answers.back(), "private, max-age=1");
+      }
+      // The first answer builds the forms, the second the file (when large); after that the
+      // answers repeat the second exactly.
+      for (int i = 2; i < 4; ++i) {
+        EXPECT_EQ(answers[i].headers, answers[1].headers) << "large " << large << " answer " << i;
+        EXPECT_EQ(answers[i].status, 200u);
+        EXPECT_EQ(answers[i].shared_body, answers[1].shared_body);
+        EXPECT_EQ(answers[i].sealed, answers[1].sealed);
+        EXPECT_EQ(answers[i].headers, answers[0].headers);
+      }
+      EXPECT_EQ(static_cast<bool>(answers[3].sealed), large);
+      const auto etag = http::find_header(answers[3].headers, "ETag");
+      ASSERT_TRUE(etag);
+      auto conditional = headers;
+      conditional.emplace_back("If-None-Match", std::string(*etag));
+      auto revalidated = shared_response(body);
+      representations.apply(get_with(conditional), revalidated, "private, max-age=1");
+      EXPECT_EQ(revalidated.status, 304u);
+      EXPECT_TRUE(revalidated.body_view().empty());
+      EXPECT_EQ(http::find_header(revalidated.headers, "ETag"), etag);
+    }
+    EXPECT_EQ(representations.stats().compressions, 1u);
+    EXPECT_EQ(representations.stats().not_modified, 2u);
+  }
+}
+
 TEST(Representations, SmallOrUnsharedBodiesGetNoFile) {
   Representations representations;
   auto small = std::make_shared<const std::string>(incompressible(sealed_min_bytes - 1, 2));

@@ -88,5 +88,59 @@ TEST(ApiKeyAuth, SessionWithOpenReadsStillRejectsAWrongKey) {
   EXPECT_EQ(std::get<Response>(wrong).status, 401u);
 }
 
+// A keep-alive connection's memo: the key it presented last is remembered so its next request
+// skips the hash, and the memo never lets anything else through.
+Request on_connection(CallerMemo& memo, std::string value) {
+  Request request = with_header("Authorization", "Bearer " + std::move(value));
+  request.caller_memo = &memo;
+  return request;
+}
+
+TEST(ApiKeyAuth, AConnectionRemembersTheKeyItPresentedAndNothingElse) {
+  ApiKeyAuth auth({key("dash", "r", {"read"}), key("payouts", "w", {"read", "write"})});
+  CallerMemo memo;
+  EXPECT_FALSE(auth.check(on_connection(memo, "r"), Scope::read));
+  EXPECT_EQ(memo.presented, "r");
+  EXPECT_NE(memo.auth, 0u);
+  EXPECT_FALSE(auth.check(on_connection(memo, "r"), Scope::read));
+  // The remembered key keeps its own scopes.
+  auto refusal = auth.check(on_connection(memo, "r"), Scope::write);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->status, 403u);
+  // Another key on the same connection is checked on its own: a wrong one stays wrong and is
+  // not remembered, a valid one replaces the memo.
+  auto wrong = auth.check(on_connection(memo, "rr"), Scope::read);
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401u);
+  EXPECT_EQ(memo.presented, "r");
+  EXPECT_FALSE(auth.check(on_connection(memo, "w"), Scope::write));
+  EXPECT_EQ(memo.presented, "w");
+  EXPECT_EQ(auth.key_name(on_connection(memo, "w")), "payouts");
+}
+
+TEST(ApiKeyAuth, ARevokedKeyFailsOnAConnectionThatRememberedIt) {
+  CallerMemo memo;
+  {
+    ApiKeyAuth before({key("dash", "r", {"read"})});
+    EXPECT_FALSE(before.check(on_connection(memo, "r"), Scope::read));
+  }
+  // A reload makes a new key set; the same index now names another key.
+  ApiKeyAuth after({key("other", "x", {"read"})});
+  auto refusal = after.check(on_connection(memo, "r"), Scope::read);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->status, 401u);
+  EXPECT_FALSE(after.check(on_connection(memo, "x"), Scope::read));
+}
+
+TEST(ApiKeyAuth, ForgettingWipesTheRememberedKey) {
+  ApiKeyAuth auth({key("dash", "s3cret-read-key", {"read"})});
+  CallerMemo memo;
+  EXPECT_FALSE(auth.check(on_connection(memo, "s3cret-read-key"), Scope::read));
+  memo.forget();
+  EXPECT_TRUE(memo.presented.empty());
+  EXPECT_EQ(memo.auth, 0u);
+  EXPECT_FALSE(auth.check(on_connection(memo, "s3cret-read-key"), Scope::read));
+}
+
 }  // namespace
 }  // namespace coinfan::http
