@@ -37,12 +37,16 @@ namespace asio = boost::asio;
 
 namespace {
 
+// server.threads, or one per CPU the process may run on.
+unsigned io_threads(const config::ServerConfig& server) { return server.threads != 0 ? server.threads : usable_cpus(); }
+
 http::ServerOptions server_options(const config::ServerConfig& server) {
   http::ServerOptions options;
   options.host = server.listen_host;
   options.port = server.listen_port;
   options.max_body_bytes = server.max_body_bytes;
   options.max_header_bytes = server.max_header_bytes;
+  options.io_threads = io_threads(server);
   options.request_timeout = server.request_timeout;
   options.idle_timeout = server.idle_timeout;
   options.max_connections = server.max_connections;
@@ -209,7 +213,7 @@ std::vector<std::string_view> needs_restart(const config::Config& running, const
 
 int run_service(const config::Config& loaded_config, ServiceOptions options) {
   config::Config config = loaded_config;
-  const unsigned threads = config.server.threads != 0 ? config.server.threads : usable_cpus();
+  const unsigned threads = io_threads(config.server);
   asio::io_context io(static_cast<int>(threads));
 
   // --demo: five simulated providers on loopback in this process, one of each type.

@@ -12,15 +12,17 @@ namespace {
 
 std::atomic<bool> json_format{true};
 
-std::shared_ptr<spdlog::logger> logger() {
-  static std::shared_ptr<spdlog::logger> instance = [] {
+// A reference: every request asks it whether to log, and a shared_ptr copy would be two
+// atomic operations on a line both I/O threads share.
+spdlog::logger& logger() {
+  static const std::shared_ptr<spdlog::logger> instance = [] {
     auto created = std::make_shared<spdlog::logger>("coinfan", std::make_shared<spdlog::sinks::stdout_sink_mt>());
     created->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
     created->set_level(spdlog::level::info);
     created->flush_on(spdlog::level::warn);
     return created;
   }();
-  return instance;
+  return *instance;
 }
 
 spdlog::level::level_enum to_spdlog(Level level) {
@@ -92,15 +94,15 @@ void append_value(std::string& out, const Field& field, bool json) {
 }  // namespace
 
 void init(std::string_view level, std::string_view format) {
-  auto log = logger();
+  auto& log = logger();
   const bool json = format != "text";
   json_format = json;
   if (json) {
-    log->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+    log.set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
   } else {
-    log->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    log.set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   }
-  log->set_level(level == "off" ? spdlog::level::off : spdlog::level::from_str(std::string(level)));
+  log.set_level(level == "off" ? spdlog::level::off : spdlog::level::from_str(std::string(level)));
   static bool flusher = [] {
     spdlog::flush_every(std::chrono::seconds(1));
     return true;
@@ -108,13 +110,13 @@ void init(std::string_view level, std::string_view format) {
   (void)flusher;
 }
 
-bool enabled(Level level) { return logger()->should_log(to_spdlog(level)); }
+bool enabled(Level level) { return logger().should_log(to_spdlog(level)); }
 
 void write(Level level, std::string_view request_id, std::string_view message,
            std::initializer_list<Field> fields) {
-  auto log = logger();
+  auto& log = logger();
   const auto spd_level = to_spdlog(level);
-  if (!log->should_log(spd_level)) return;
+  if (!log.should_log(spd_level)) return;
   std::string line;
   line.reserve(128);
   const bool json = json_format.load(std::memory_order_relaxed);
@@ -144,9 +146,9 @@ void write(Level level, std::string_view request_id, std::string_view message,
       append_value(line, field, false);
     }
   }
-  log->log(spd_level, std::string_view(line));
+  log.log(spd_level, std::string_view(line));
 }
 
-void flush() { logger()->flush(); }
+void flush() { logger().flush(); }
 
 }  // namespace coinfan::log

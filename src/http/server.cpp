@@ -73,7 +73,8 @@ void append_number(std::string& out, std::size_t value) {
 }
 
 void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name).append(": ").append(value).append("\r\n");
+  using namespace std::string_view_literals;
+  out.append(name).append(": "sv).append(value).append("\r\n"sv);
 }
 
 bool is_trusted(std::string_view address, const std::vector<Cidr>& trusted) {
@@ -157,21 +158,27 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   };
 
   Impl(asio::io_context& io_context, ServerOptions opts, std::shared_ptr<const Router> r)
-      : io(io_context), acceptor(asio::make_strand(io_context)) {
+      : io(io_context), acceptor(asio::make_strand(io_context)), single_thread(opts.io_threads == 1) {
     auto limiter = std::make_shared<RateLimiter>(opts.client_rate_limit_rps, opts.client_rate_limit_burst);
     settings_now = std::make_shared<const Settings>(Settings{std::move(opts), std::move(r), std::move(limiter)});
+    idle_timeout_ms = settings_now->options.idle_timeout.count();
   }
 
   std::shared_ptr<const Settings> settings() const {
     std::lock_guard lock(settings_mutex);
     return settings_now;
   }
+  // The current idle timeout, read by every keep-alive wait without the settings lock.
+  std::atomic<std::int64_t> idle_timeout_ms{0};
   void reconfigure(ServerOptions options, std::shared_ptr<const Router> router);
 
   asio::io_context& io;
   mutable std::mutex settings_mutex;
   std::shared_ptr<const Settings> settings_now;
   tcp::acceptor acceptor;
+  // One thread runs the io_context: a connection's steps cannot overlap, so it needs no
+  // strand (each strand dispatch is a lock and a queue).
+  const bool single_thread;
   std::uint16_t bound_port = 0;
 
   std::atomic<bool> draining{false};
@@ -378,10 +385,12 @@ asio::awaitable<void> Server::Impl::Session::run() {
   bool first_request = true;
   // A connection of the reserve must send its one request promptly: a client that idles
   // there keeps a health check out for at most a second.
-  const auto header_timeout_of = [this](const ServerOptions& options) {
+  const auto header_timeout_of = [this](const Settings& settings) {
+    const auto& options = settings.options;
     return reserved_ ? std::min<std::chrono::milliseconds>(options.header_timeout, reserved_header_timeout)
                      : options.header_timeout;
   };
+  Clock::time_point answered = accepted;  // when the last answer was written
   while (!closing_) {
     // Wait for the first byte of the next request: on a new connection under the header
     // timeout, between keep-alive requests under the idle timeout.
@@ -392,10 +401,11 @@ asio::awaitable<void> Server::Impl::Session::run() {
       // An idle connection holds no settings: a replaced router is freed once its last
       // request is done.
       settings_.reset();
-      {
-        const auto waiting = server_->settings();
-        watch(first_request ? accepted + header_timeout_of(waiting->options)
-                            : Clock::now() + waiting->options.idle_timeout);
+      // The idle wait starts when the last answer was written (no clock read, no settings lock).
+      if (first_request) {
+        watch(accepted + header_timeout_of(*server_->settings()));
+      } else {
+        watch(answered + std::chrono::milliseconds(server_->idle_timeout_ms.load(std::memory_order_relaxed)));
       }
       auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(read_chunk), use_tuple);
       idle_ = false;
@@ -407,7 +417,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
     // the next request, never one in flight.
     settings_ = server_->settings();
     const ServerOptions& options = settings_->options;
-    const auto header_timeout = header_timeout_of(options);
+    const auto header_timeout = header_timeout_of(*settings_);
 
     // One deadline for the whole request, from its first byte; the headers must also be in
     // within the header timeout.
@@ -489,7 +499,7 @@ asio::awaitable<void> Server::Impl::Session::run() {
       ~InFlight() { gauge.fetch_sub(1, std::memory_order_relaxed); }
     } in_flight{server_->in_flight};
     route_ = unmatched_route;
-    Response response;
+    std::optional<Response> answer;  // made in place, never default-made and assigned
     std::optional<unsigned> retry_after;
     if (settings_->limiter->enabled() && !is_trusted(request.client_address, options.trusted_proxies)) {
       retry_after = settings_->limiter->take(request.client_address, Clock::now());
@@ -497,24 +507,23 @@ asio::awaitable<void> Server::Impl::Session::run() {
     if (retry_after) {
       server_->rate_limited.fetch_add(1, std::memory_order_relaxed);
       request.path = "-";
-      response = problem(429, "rate_limited", "too many requests from this client; retry later");
-      response.set_header("Retry-After", std::to_string(*retry_after));
-      apply_cors(request, response);
+      answer = problem(429, "rate_limited", "too many requests from this client; retry later");
+      answer->set_header("Retry-After", std::to_string(*retry_after));
+      apply_cors(request, *answer);
     } else {
       Routed routed;
-      if (auto answered = route(request, routed)) {
-        response = std::move(*answered);
-      } else {
-        response = co_await run_handler(*routed.handler, request, deadline);
-      }
+      answer = route(request, routed);
+      if (!answer) answer = co_await run_handler(*routed.handler, request, deadline);
     }
+    Response& response = *answer;
     server_->requests.fetch_add(1, std::memory_order_relaxed);
     const bool keep_alive =
         message.keep_alive() && !response.close_connection && !server_->draining.load() && !reserved_;
     const auto progress = start_write(request, response, message.version(), keep_alive);
     bool written = progress == Progress::done;
     if (progress == Progress::blocked) written = co_await finish_write(deadline);
-    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+    answered = Clock::now();
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(answered - started);
     server_->request_durations.observe({route_, method_label(request.method), status_class(response.status)}, elapsed);
     log::write(log::Level::info, request.request_id, "request",
                {{"method", std::string_view(request.method)},
@@ -615,31 +624,31 @@ std::optional<Response> Server::Impl::Session::route(Request& request, Routed& p
     return std::move(*refusal);
   }
 
-  Response response;
+  // The answer is made in place (a Response made up front and assigned would cost an
+  // allocation of its own).
+  std::optional<Response> answer;
   if (match.outcome == Router::Outcome::not_found) {
-    response = problem(404, "not_found", "no resource at this path");
+    answer = problem(404, "not_found", "no resource at this path");
   } else if (match.outcome == Router::Outcome::method_not_allowed) {
-    response = problem(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow);
-    response.set_header("Allow", match.allow);
+    answer = problem(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + match.allow);
+    answer->set_header("Allow", match.allow);
   } else {
     request.path_params = std::move(match.params);
     // An answer that is ready (a cached view) is taken as it is; otherwise the handler runs
     // (run_handler), with the router kept alive until the request is done.
-    std::optional<Response> ready;
     try {
-      if (match.immediate) ready = (*match.immediate)(request);
+      if (match.immediate) answer = (*match.immediate)(request);
     } catch (const std::exception& e) {
-      ready = handler_failed(request, e);
+      answer = handler_failed(request, e);
     }
-    if (!ready) {
+    if (!answer) {
       pending.router = router;
       pending.handler = match.handler;
       return std::nullopt;
     }
-    response = std::move(*ready);
   }
-  apply_cors(request, response);
-  return response;
+  apply_cors(request, *answer);
+  return answer;
 }
 
 // The handler runs until the request's deadline; one that overruns is cancelled.
@@ -727,13 +736,14 @@ asio::awaitable<bool> Server::Impl::Session::finish_write(Clock::time_point dead
 
 void Server::Impl::Session::format_head(const Request& request, const Response& response, unsigned version,
                                         bool keep_alive, std::size_t content_length) {
+  using namespace std::string_view_literals;
   head_.clear();
-  head_ += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head_ += version == 10 ? "HTTP/1.0 "sv : "HTTP/1.1 "sv;
   append_number(head_, response.status);
   head_ += ' ';
   const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
   head_.append(reason.data(), reason.size());
-  head_ += "\r\n";
+  head_ += "\r\n"sv;
   if (!response.content_type.empty() && ascii::is_field_value(response.content_type)) {
     append_field(head_, "Content-Type", response.content_type);
   }
@@ -754,11 +764,11 @@ void Server::Impl::Session::format_head(const Request& request, const Response& 
   if (version == 10 && keep_alive) append_field(head_, "Connection", "keep-alive");
   if (version != 10 && !keep_alive) append_field(head_, "Connection", "close");
   if (response.status != 204 && response.status != 304) {
-    head_ += "Content-Length: ";
+    head_ += "Content-Length: "sv;
     append_number(head_, content_length);
-    head_ += "\r\n";
+    head_ += "\r\n"sv;
   }
-  head_ += "\r\n";
+  head_ += "\r\n"sv;
 }
 
 // Writes what the socket takes now: the gathered head (and body), then the file.
@@ -817,7 +827,7 @@ void Server::Impl::start() {
 asio::awaitable<void> Server::Impl::accept_loop() {
   auto self = shared_from_this();
   while (!draining.load()) {
-    asio::any_io_executor strand = asio::make_strand(io);
+    asio::any_io_executor strand = single_thread ? asio::any_io_executor(io.get_executor()) : asio::make_strand(io);
     auto [ec, socket] = co_await acceptor.async_accept(strand, use_tuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || draining.load()) break;
@@ -980,6 +990,7 @@ void Server::Impl::reconfigure(ServerOptions options, std::shared_ptr<const Rout
     limiter = std::make_shared<RateLimiter>(options.client_rate_limit_rps, options.client_rate_limit_burst);
   }
   settings_now = std::make_shared<const Settings>(Settings{std::move(options), std::move(router), std::move(limiter)});
+  idle_timeout_ms = settings_now->options.idle_timeout.count();
 }
 
 Server::Server(asio::io_context& io, ServerOptions options, std::shared_ptr<const Router> router)

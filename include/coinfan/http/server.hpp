@@ -52,6 +52,9 @@ struct ServerOptions {
   std::size_t linger_max_bytes = 256 * 1024;
   std::vector<Cidr> trusted_proxies;
   std::vector<std::string> cors_allowed_origins;
+  // The threads that run the io_context, as the Server is made (later values are ignored): with
+  // exactly one, connections run on the io_context itself, without a strand. 0: unknown.
+  unsigned io_threads = 0;
 };
 
 struct ServerStats {
