@@ -208,16 +208,83 @@ bool Representations::finish_known(const http::Request& request, http::Response&
   return true;
 }
 
+namespace {
+
+// The header lines of a cached form's answer; nullptr when a value could not go on the wire.
+std::shared_ptr<const std::string> make_head(std::string_view cache_control, std::string_view etag, bool gzip) {
+  if (!ascii::is_field_value(cache_control) || !ascii::is_field_value(etag)) return nullptr;
+  std::string head;
+  if (!cache_control.empty()) head.append("Cache-Control: ").append(cache_control).append("\r\n");
+  head.append("Vary: Accept-Encoding\r\nETag: ").append(etag).append("\r\n");
+  if (gzip) head.append("Content-Encoding: gzip\r\n");
+  return std::make_shared<const std::string>(std::move(head));
+}
+
+}  // namespace
+
+bool Representations::finish_with_head(const http::Request& request, http::Response& response, bool want_gzip,
+                                       std::string_view cache_control) {
+  // CORS (Origin) and revalidation (If-None-Match) change the answer's headers: they take the
+  // general path.
+  if (request.header("Origin") || request.header("If-None-Match")) return false;
+  for (const auto& [name, value] : response.headers) {
+    if (ascii::iequals(name, "Cache-Control") || ascii::iequals(name, "Vary") || ascii::iequals(name, "ETag") ||
+        ascii::iequals(name, "Content-Encoding")) {
+      return false;
+    }
+  }
+  const auto& body = response.shared_body;
+  std::shared_ptr<const std::string> form;
+  std::shared_ptr<const std::string> head;
+  std::shared_ptr<const http::SealedBody> sealed;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(body.get());
+    if (it == entries_.end()) return false;
+    Entry& entry = it->second;
+    if (entry.source.owner_before(body) || body.owner_before(entry.source)) return false;
+    if (entry.etag.empty() || (want_gzip && !entry.gzip)) return false;
+    form = want_gzip ? entry.gzip : body;
+    sealed = want_gzip ? entry.sealed_gzip : entry.sealed;
+    if (!sealed && form->size() >= sealed_min_bytes) return false;  // its file is still to come
+    if (entry.head_for != cache_control) {
+      entry.head.reset();
+      entry.head_gzip.reset();
+      entry.head_for = std::string(cache_control);
+    }
+    auto& lines = want_gzip ? entry.head_gzip : entry.head;
+    if (!lines) {
+      std::string etag = entry.etag;
+      if (want_gzip) etag.insert(etag.size() - 1, gzip_suffix);
+      lines = make_head(cache_control, etag, want_gzip);
+      if (!lines) return false;
+    }
+    head = lines;
+    ++stats_.reused;
+  }
+  response.fixed_head = std::move(head);
+  response.sealed = std::move(sealed);
+  if (want_gzip) {
+    response.shared_body = std::move(form);
+    response.body.clear();
+  }
+  return true;
+}
+
 void Representations::apply(const http::Request& request, http::Response& response, std::string_view cache_control,
                             bool validators) {
   // Problems carry their own `Cache-Control: no-store` (http::problem).
   if (response.status < 200 || response.status >= 300) return;
-  if (!cache_control.empty()) response.set_header("Cache-Control", std::string(cache_control));
-  if (request.method != "GET" && request.method != "HEAD") return;
-
+  const bool get = request.method == "GET" || request.method == "HEAD";
   const auto body = response.body_view();
-  const auto accept = request.header("Accept-Encoding");
+  const auto accept = get ? request.header("Accept-Encoding") : std::nullopt;
   const bool want_gzip = accept && accepts_gzip(*accept) && body.size() >= gzip_min_bytes;
+  if (get && validators && response.shared_body && finish_with_head(request, response, want_gzip, cache_control)) {
+    return;
+  }
+  if (!cache_control.empty()) response.set_header("Cache-Control", std::string(cache_control));
+  if (!get) return;
+
   if (!validators) {
     response.set_header("Vary", "Accept-Encoding");
     if (!want_gzip) return;
@@ -235,7 +302,12 @@ void Representations::apply(const http::Request& request, http::Response& respon
   if (response.shared_body && finish_known(request, response, want_gzip)) return;
   // The tag first: a 304 needs no compression. The gzip form's tag is the identity tag with a
   // suffix, so both are known from one hash.
-  Entry forms = response.shared_body ? forms_of(response.shared_body, false) : Entry{{}, etag_of(body, ""), nullptr, nullptr, nullptr, 0};
+  Entry forms;
+  if (response.shared_body) {
+    forms = forms_of(response.shared_body, false);
+  } else {
+    forms.etag = etag_of(body, "");
+  }
   std::string etag = forms.etag;
   if (want_gzip && !etag.empty()) etag.insert(etag.size() - 1, gzip_suffix);
 

@@ -758,6 +758,7 @@ void Server::Impl::Session::format_head(const Request& request, const Response& 
     cache_control = cache_control || ascii::iequals(name, "Cache-Control");
     append_field(head_, name, value);
   }
+  if (response.fixed_head) head_ += *response.fixed_head;
   // An error is about this request only: no cache keeps it.
   if (response.status >= 400 && !cache_control) append_field(head_, "Cache-Control", "no-store");
   append_field(head_, "X-Request-Id", request.request_id);  // validated or generated (request_id.hpp)

@@ -78,6 +78,9 @@ struct Response {
   // The same bytes as `shared_body` in a sealed file; used only while it still names
   // `shared_body` as its source.
   std::shared_ptr<const SealedBody> sealed;
+  // Header lines made once for a cached answer ("Name: value\r\n" each, checked when made),
+  // written after `headers`: the server neither parses nor checks them again.
+  std::shared_ptr<const std::string> fixed_head;
   bool close_connection = false;
 
   std::string_view body_view() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }

@@ -143,6 +143,25 @@ http::Response shared_response(const std::shared_ptr<const std::string>& body) {
   return response;
 }
 
+// An answer's headers as they go on the wire: `headers`, then its fixed head lines.
+http::Headers wire_headers(const http::Response& response) {
+  http::Headers out = response.headers;
+  if (!response.fixed_head) return out;
+  std::string_view lines = *response.fixed_head;
+  while (!lines.empty()) {
+    const auto end = lines.find("\r\n");
+    EXPECT_NE(end, std::string_view::npos) << "a fixed head line must end with CRLF";
+    if (end == std::string_view::npos) break;
+    const auto line = lines.substr(0, end);
+    const auto colon = line.find(": ");
+    EXPECT_NE(colon, std::string_view::npos);
+    if (colon == std::string_view::npos) break;
+    out.emplace_back(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+    lines.remove_prefix(end + 2);
+  }
+  return out;
+}
+
 TEST(Representations, ALargeCachedBodyGetsOneSealedFileFromItsSecondSend) {
   Representations representations;
   auto body = std::make_shared<const std::string>(incompressible(60000, 1));
@@ -163,7 +182,7 @@ TEST(Representations, ALargeCachedBodyGetsOneSealedFileFromItsSecondSend) {
   for (int i = 0; i < 2; ++i) {
     auto zipped = shared_response(body);
     representations.apply(get_with({{"Accept-Encoding", "gzip"}}), zipped, "");
-    ASSERT_EQ(http::find_header(zipped.headers, "Content-Encoding"), "gzip");
+    ASSERT_EQ(http::find_header(wire_headers(zipped), "Content-Encoding"), "gzip");
     if (i == 0) continue;
     ASSERT_TRUE(zipped.sealed);
     EXPECT_EQ(zipped.sealed->source(), zipped.shared_body.get());
@@ -175,8 +194,9 @@ TEST(Representations, ALargeCachedBodyGetsOneSealedFileFromItsSecondSend) {
   EXPECT_EQ(representations.stats().compressions, 1u);
 }
 
-// Once every form of a cached body is made, answers take the one-lookup path: they must be the
-// very answers the first full pass gave (headers, body, file), for both forms and for a 304.
+// Once every form of a cached body is made, answers take the one-lookup path (with its header
+// lines made once): they must be the very answers the first full pass gave (headers, body,
+// file), for both forms and for a 304.
 TEST(Representations, AnswersFromKnownFormsEqualTheFirstFullAnswers) {
   for (const bool large : {false, true}) {
     Representations representations;
@@ -191,15 +211,19 @@ TEST(Representations, AnswersFromKnownFormsEqualTheFirstFullAnswers) {
       }
       // The first answer builds the forms, the second the file (when large); after that the
       // answers repeat the second exactly.
+      EXPECT_FALSE(answers[0].fixed_head);
       for (int i = 2; i < 4; ++i) {
-        EXPECT_EQ(answers[i].headers, answers[1].headers) << "large " << large << " answer " << i;
+        EXPECT_TRUE(answers[i].fixed_head) << "large " << large << " answer " << i;
+        EXPECT_EQ(wire_headers(answers[i]), wire_headers(answers[1])) << "large " << large << " answer " << i;
         EXPECT_EQ(answers[i].status, 200u);
         EXPECT_EQ(answers[i].shared_body, answers[1].shared_body);
         EXPECT_EQ(answers[i].sealed, answers[1].sealed);
-        EXPECT_EQ(answers[i].headers, answers[0].headers);
+        EXPECT_EQ(wire_headers(answers[i]), answers[0].headers);
       }
+      EXPECT_EQ(answers[3].fixed_head, answers[2].fixed_head) << "made once per form";
       EXPECT_EQ(static_cast<bool>(answers[3].sealed), large);
-      const auto etag = http::find_header(answers[3].headers, "ETag");
+      const auto wire = wire_headers(answers[3]);
+      const auto etag = http::find_header(wire, "ETag");
       ASSERT_TRUE(etag);
       auto conditional = headers;
       conditional.emplace_back("If-None-Match", std::string(*etag));
@@ -212,6 +236,28 @@ TEST(Representations, AnswersFromKnownFormsEqualTheFirstFullAnswers) {
     EXPECT_EQ(representations.stats().compressions, 1u);
     EXPECT_EQ(representations.stats().not_modified, 2u);
   }
+}
+
+TEST(Representations, CorsOrAnotherCacheControlDoNotReuseTheHeadLines) {
+  Representations representations;
+  auto body = std::make_shared<const std::string>(incompressible(4000, 8));
+  for (int i = 0; i < 3; ++i) {
+    auto warm = shared_response(body);
+    representations.apply(get_with({}), warm, "private, max-age=1");
+  }
+  // A browser's request (Origin) gets plain headers, so CORS can merge its Vary.
+  auto cors = shared_response(body);
+  representations.apply(get_with({{"Origin", "https://dash.example"}}), cors, "private, max-age=1");
+  EXPECT_FALSE(cors.fixed_head);
+  EXPECT_EQ(http::find_header(cors.headers, "Vary"), "Accept-Encoding");
+  // Lines made for one Cache-Control are never sent with another.
+  auto other = shared_response(body);
+  representations.apply(get_with({}), other, "no-cache");
+  ASSERT_TRUE(other.fixed_head);
+  EXPECT_EQ(http::find_header(wire_headers(other), "Cache-Control"), "no-cache");
+  auto again = shared_response(body);
+  representations.apply(get_with({}), again, "private, max-age=1");
+  EXPECT_EQ(http::find_header(wire_headers(again), "Cache-Control"), "private, max-age=1");
 }
 
 TEST(Representations, SmallOrUnsharedBodiesGetNoFile) {
