@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -41,9 +42,41 @@ Response sealed_then_changed(std::size_t size) {
   return response;
 }
 
+// The preferred kind: an unnamed file on a disk filesystem, held read-only.
+TEST(SealedBody, ADiskFileHasNoNameHoldsTheBytesAndCannotBeChanged) {
+  const std::string source = pattern_bytes(100000, 'd');
+  auto sealed = SealedBody::make(source);
+  ASSERT_TRUE(sealed);
+  EXPECT_EQ(sealed->kind(), SealedBody::Kind::disk_file) << SealedBody::default_directory << " takes no O_TMPFILE";
+  EXPECT_EQ(sealed->size(), source.size());
+  EXPECT_EQ(sealed->source(), &source);
+  struct stat status {};
+  ASSERT_EQ(::fstat(sealed->fd(), &status), 0);
+  EXPECT_EQ(status.st_nlink, 0u) << "the file must never have a name";
+  EXPECT_EQ(status.st_mode & 0777, 0600u);
+  EXPECT_EQ(::fcntl(sealed->fd(), F_GETFL) & O_ACCMODE, O_RDONLY);
+  EXPECT_LT(::pwrite(sealed->fd(), "x", 1, 0), 0);
+  EXPECT_NE(::ftruncate(sealed->fd(), 10), 0);
+  std::string back(source.size(), '\0');
+  ASSERT_EQ(::pread(sealed->fd(), back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
+  EXPECT_EQ(back, source);
+}
+
+TEST(SealedBody, WithoutADirectoryOrWhereNoneTakesAFileItIsASealedMemfd) {
+  const std::string source = pattern_bytes(30000, 'm');
+  for (const char* directory : {"", "/proc"}) {
+    auto sealed = SealedBody::make(source, directory);
+    ASSERT_TRUE(sealed) << directory;
+    EXPECT_EQ(sealed->kind(), SealedBody::Kind::memory_file) << directory;
+    std::string back(source.size(), '\0');
+    ASSERT_EQ(::pread(sealed->fd(), back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
+    EXPECT_EQ(back, source);
+  }
+}
+
 TEST(SealedBody, HoldsTheBytesAndRefusesEveryChange) {
   const std::string source = pattern_bytes(100000, 's');
-  auto sealed = SealedBody::make(source);
+  auto sealed = SealedBody::make(source, "");
   ASSERT_TRUE(sealed);
   EXPECT_EQ(sealed->size(), source.size());
   EXPECT_EQ(sealed->source(), &source);
