@@ -165,6 +165,15 @@ std::shared_ptr<const http::SealedBody> Representations::sealed_of(const std::sh
   return sealed;
 }
 
+void Representations::not_modified(http::Response& response) {
+  response.status = 304;
+  response.body.clear();
+  response.shared_body.reset();
+  response.content_type.clear();
+  std::lock_guard lock(mutex_);
+  ++stats_.not_modified;
+}
+
 bool Representations::finish_known(const http::Request& request, http::Response& response, bool want_gzip) {
   const auto& body = response.shared_body;
   std::string etag;
@@ -190,12 +199,7 @@ bool Representations::finish_known(const http::Request& request, http::Response&
   const auto if_none_match = request.header("If-None-Match");
   if (if_none_match && none_match(*if_none_match, etag)) {
     response.set_header("ETag", std::move(etag));
-    response.status = 304;
-    response.body.clear();
-    response.shared_body.reset();
-    response.content_type.clear();
-    std::lock_guard lock(mutex_);
-    ++stats_.not_modified;
+    not_modified(response);
     return true;
   }
   response.set_header("ETag", std::move(etag));
@@ -316,12 +320,7 @@ void Representations::apply(const http::Request& request, http::Response& respon
   response.set_header("ETag", etag);
   const auto if_none_match = request.header("If-None-Match");
   if (if_none_match && none_match(*if_none_match, etag)) {
-    response.status = 304;
-    response.body.clear();
-    response.shared_body.reset();
-    response.content_type.clear();
-    std::lock_guard lock(mutex_);
-    ++stats_.not_modified;
+    not_modified(response);
     return;
   }
   if (!want_gzip) {

@@ -67,6 +67,8 @@ class Representations {
   // The steady state of a cached body, in one lookup: when its tag, the wanted form and that
   // form's sealed file (if it gets one) are all made, `response` is finished here.
   bool finish_known(const http::Request& request, http::Response& response, bool want_gzip);
+  // A 304 for `response`: no body, no Content-Type; counted.
+  void not_modified(http::Response& response);
   // The same for a plain GET (no Origin, no If-None-Match): Cache-Control, Vary, ETag and
   // Content-Encoding go out as header lines made once per form (http::Response::fixed_head).
   bool finish_with_head(const http::Request& request, http::Response& response, bool want_gzip,

@@ -75,19 +75,11 @@ void TlsEngine::run() {
     case Operation::handshake:
       ret = SSL_do_handshake(ssl_);
       break;
-    case Operation::read:
-      if (read_into_.empty()) {
-        ret = 1;
-      } else {
-        ret = SSL_read_ex(ssl_, read_into_.data(), read_into_.size(), &done);
-      }
+    case Operation::read:  // an empty buffer reads nothing, at once
+      ret = read_into_.empty() ? 1 : SSL_read_ex(ssl_, read_into_.data(), read_into_.size(), &done);
       break;
     case Operation::write:
-      if (write_from_.empty()) {
-        ret = 1;
-      } else {
-        ret = SSL_write_ex(ssl_, write_from_.data(), write_from_.size(), &done);
-      }
+      ret = write_from_.empty() ? 1 : SSL_write_ex(ssl_, write_from_.data(), write_from_.size(), &done);
       break;
     case Operation::none:
       ret = 1;
