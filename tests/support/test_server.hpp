@@ -14,13 +14,14 @@ namespace coinfan::testing {
 
 class HttpTestServer {
  public:
-  // The server on its own io_context and I/O threads.
+  // The server on its own io_context and I/O threads (which it is told of: with one, its
+  // connections run without a strand, as in the service).
   HttpTestServer(http::ServerOptions options, std::shared_ptr<http::Router> router, unsigned threads = 2)
       : owned_io_(std::make_unique<boost::asio::io_context>()),
         io_(*owned_io_),
         router_(std::move(router)),
         work_(boost::asio::make_work_guard(io_)),
-        server_(std::make_unique<http::Server>(io_, std::move(options), router_)) {
+        server_(std::make_unique<http::Server>(io_, with_threads(std::move(options), threads), router_)) {
     server_->start();
     for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
   }
@@ -53,6 +54,11 @@ class HttpTestServer {
   boost::asio::io_context& io() { return io_; }
 
  private:
+  static http::ServerOptions with_threads(http::ServerOptions options, unsigned threads) {
+    options.io_threads = threads;
+    return options;
+  }
+
   std::unique_ptr<boost::asio::io_context> owned_io_;
   boost::asio::io_context& io_;
   std::shared_ptr<http::Router> router_;

@@ -1,4 +1,6 @@
 // The HTTP server over real loopback sockets: keep-alive, pipelining, limits, errors, draining.
+// Every test runs twice: on one I/O thread, where connections run without a strand, and on
+// two, where each connection's strand keeps its steps apart.
 
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -77,8 +79,16 @@ ServerOptions small_limits() {
 
 boost::json::object json_body(const std::string& body) { return boost::json::parse(body).as_object(); }
 
-TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
-  HttpTestServer server(small_limits(), test_router());
+// The parameter: how many threads run the server's io_context (ServerOptions::io_threads).
+class HttpServer : public ::testing::TestWithParam<unsigned> {};
+
+INSTANTIATE_TEST_SUITE_P(IoThreads, HttpServer, ::testing::Values(1u, 2u),
+                         [](const ::testing::TestParamInfo<unsigned>& info) {
+                           return info.param == 1 ? std::string("OneThreadNoStrand") : std::string("TwoThreads");
+                         });
+
+TEST_P(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   for (int i = 0; i < 3; ++i) {
     connection.send(get_request("/echo/n" + std::to_string(i)));
@@ -90,8 +100,8 @@ TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
   }
 }
 
-TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   std::string batch;
   for (int i = 0; i < 5; ++i) batch += get_request("/echo/p" + std::to_string(i));
@@ -103,8 +113,8 @@ TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
   }
 }
 
-TEST(HttpServer, HeadReturnsGetHeadersWithoutBody) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, HeadReturnsGetHeadersWithoutBody) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   connection.send(get_request("/healthz"));
   auto get = connection.read_response();
@@ -122,8 +132,8 @@ TEST(HttpServer, HeadReturnsGetHeadersWithoutBody) {
   EXPECT_EQ(json_body(after->body()).at("name").as_string(), "after");
 }
 
-TEST(HttpServer, UnknownPathIsProblem404) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, UnknownPathIsProblem404) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   connection.send(get_request("/nope"));
   auto response = connection.read_response();
@@ -138,8 +148,8 @@ TEST(HttpServer, UnknownPathIsProblem404) {
   EXPECT_TRUE(body.contains("detail"));
 }
 
-TEST(HttpServer, WrongMethodIs405WithAllow) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, WrongMethodIs405WithAllow) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   connection.send("DELETE /echo/x HTTP/1.1\r\nHost: x\r\n\r\n");
   auto response = connection.read_response();
@@ -149,8 +159,8 @@ TEST(HttpServer, WrongMethodIs405WithAllow) {
   EXPECT_EQ(json_body(response->body()).at("code").as_string(), "method_not_allowed");
 }
 
-TEST(HttpServer, OversizedHeadersAre431) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, OversizedHeadersAre431) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   connection.send(get_request("/healthz", "X-Big: " + std::string(8000, 'a') + "\r\n"));
   auto response = connection.read_response();
@@ -160,8 +170,8 @@ TEST(HttpServer, OversizedHeadersAre431) {
   EXPECT_TRUE(connection.closed_by_peer());
 }
 
-TEST(HttpServer, OversizedBodyIs413) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, OversizedBodyIs413) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   const std::string body(2000, 'b');
   connection.send("POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" + body);
@@ -171,8 +181,8 @@ TEST(HttpServer, OversizedBodyIs413) {
   EXPECT_EQ(json_body(response->body()).at("code").as_string(), "body_too_large");
 }
 
-TEST(HttpServer, BodyWithinLimitIsDelivered) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, BodyWithinLimitIsDelivered) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   connection.send("POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
   auto response = connection.read_response();
@@ -180,8 +190,8 @@ TEST(HttpServer, BodyWithinLimitIsDelivered) {
   EXPECT_EQ(response->body(), "{\"a\":1}");
 }
 
-TEST(HttpServer, MalformedRequestIs400) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, MalformedRequestIs400) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   connection.send("THIS IS NOT HTTP\r\n\r\n");
   auto response = connection.read_response();
@@ -191,8 +201,8 @@ TEST(HttpServer, MalformedRequestIs400) {
   EXPECT_TRUE(connection.closed_by_peer());
 }
 
-TEST(HttpServer, QueryStringReachesHandlerAndPathIsDecoded) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, QueryStringReachesHandlerAndPathIsDecoded) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   connection.send(get_request("/echo/a%20b?x=1&y=%2F"));
   auto response = connection.read_response();
@@ -202,8 +212,8 @@ TEST(HttpServer, QueryStringReachesHandlerAndPathIsDecoded) {
   EXPECT_EQ(body.at("query").as_string(), "x=1&y=%2F");
 }
 
-TEST(HttpServer, RequestIdIsEchoedWhenSaneAndGeneratedOtherwise) {
-  HttpTestServer server(small_limits(), test_router());
+TEST_P(HttpServer, RequestIdIsEchoedWhenSaneAndGeneratedOtherwise) {
+  HttpTestServer server(small_limits(), test_router(), GetParam());
   RawConnection connection(server.port());
   connection.send(get_request("/healthz", "X-Request-Id: abc-123.def\r\n"));
   auto echoed = connection.read_response();
@@ -224,11 +234,11 @@ TEST(HttpServer, RequestIdIsEchoedWhenSaneAndGeneratedOtherwise) {
   EXPECT_NE(std::string(missing->at("X-Request-Id")), generated);
 }
 
-TEST(HttpServer, TricklingClientIsCutOffAtRequestTimeout) {
+TEST_P(HttpServer, TricklingClientIsCutOffAtRequestTimeout) {
   auto options = small_limits();
   options.request_timeout = std::chrono::milliseconds(400);
   options.idle_timeout = std::chrono::seconds(30);
-  HttpTestServer server(options, test_router());
+  HttpTestServer server(options, test_router(), GetParam());
   RawConnection connection(server.port());
   const std::string request = get_request("/healthz", "X-Padding: " + std::string(200, 'p') + "\r\n");
   const auto started = std::chrono::steady_clock::now();
@@ -249,11 +259,11 @@ TEST(HttpServer, TricklingClientIsCutOffAtRequestTimeout) {
   EXPECT_LT(elapsed, std::chrono::milliseconds(2000));
 }
 
-TEST(HttpServer, ConnectionLimitRefusesExcessWith503) {
+TEST_P(HttpServer, ConnectionLimitRefusesExcessWith503) {
   auto options = small_limits();
   options.max_connections = 2;
   options.reserved_connections = 0;  // no reserve: the third connection is refused at once
-  HttpTestServer server(options, test_router());
+  HttpTestServer server(options, test_router(), GetParam());
   RawConnection first(server.port());
   RawConnection second(server.port());
   for (auto* connection : {&first, &second}) {
@@ -275,10 +285,10 @@ TEST(HttpServer, ConnectionLimitRefusesExcessWith503) {
   EXPECT_EQ(still->result_int(), 200u);
 }
 
-TEST(HttpServer, SlotFreedByClosedConnectionIsReused) {
+TEST_P(HttpServer, SlotFreedByClosedConnectionIsReused) {
   auto options = small_limits();
   options.max_connections = 1;
-  HttpTestServer server(options, test_router());
+  HttpTestServer server(options, test_router(), GetParam());
   {
     RawConnection first(server.port());
     first.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -297,9 +307,9 @@ TEST(HttpServer, SlotFreedByClosedConnectionIsReused) {
   EXPECT_EQ(response->result_int(), 200u);
 }
 
-TEST(HttpServer, DrainFinishesRequestInFlightAndClosesIdleConnections) {
+TEST_P(HttpServer, DrainFinishesRequestInFlightAndClosesIdleConnections) {
   auto held = std::make_shared<HeldRequest>();
-  HttpTestServer server(small_limits(), test_router(held));
+  HttpTestServer server(small_limits(), test_router(held), GetParam());
   std::promise<void> drained;
   server.server().on_drained([&drained] { drained.set_value(); });
 
@@ -331,11 +341,11 @@ TEST(HttpServer, DrainFinishesRequestInFlightAndClosesIdleConnections) {
   EXPECT_TRUE(ec) << "the listener should be closed";
 }
 
-TEST(HttpServer, HandlerOverrunningRequestTimeoutGets504) {
+TEST_P(HttpServer, HandlerOverrunningRequestTimeoutGets504) {
   auto held = std::make_shared<HeldRequest>();
   auto options = small_limits();
   options.request_timeout = std::chrono::milliseconds(300);
-  HttpTestServer server(options, test_router(held));
+  HttpTestServer server(options, test_router(held), GetParam());
   RawConnection connection(server.port());
   connection.send(get_request("/held"));
   auto response = connection.read_response();
@@ -344,9 +354,9 @@ TEST(HttpServer, HandlerOverrunningRequestTimeoutGets504) {
   EXPECT_EQ(json_body(response->body()).at("code").as_string(), "timeout");
 }
 
-TEST(HttpServer, ForwardedForIsTrustedOnlyFromTrustedProxies) {
+TEST_P(HttpServer, ForwardedForIsTrustedOnlyFromTrustedProxies) {
   auto options = small_limits();
-  HttpTestServer untrusted(options, test_router());
+  HttpTestServer untrusted(options, test_router(), GetParam());
   RawConnection a(untrusted.port());
   a.send(get_request("/echo/x", "X-Forwarded-For: 203.0.113.9\r\n"));
   auto direct = a.read_response();
@@ -354,7 +364,7 @@ TEST(HttpServer, ForwardedForIsTrustedOnlyFromTrustedProxies) {
   EXPECT_EQ(json_body(direct->body()).at("client").as_string(), "127.0.0.1");
 
   options.trusted_proxies.push_back(*Cidr::parse("127.0.0.1/32"));
-  HttpTestServer trusted(options, test_router());
+  HttpTestServer trusted(options, test_router(), GetParam());
   RawConnection b(trusted.port());
   b.send(get_request("/echo/x", "X-Forwarded-For: 203.0.113.9, 127.0.0.1\r\n"));
   auto proxied = b.read_response();
@@ -362,10 +372,10 @@ TEST(HttpServer, ForwardedForIsTrustedOnlyFromTrustedProxies) {
   EXPECT_EQ(json_body(proxied->body()).at("client").as_string(), "203.0.113.9");
 }
 
-TEST(HttpServer, CorsHeadersOnlyForAllowedOrigins) {
+TEST_P(HttpServer, CorsHeadersOnlyForAllowedOrigins) {
   auto options = small_limits();
   options.cors_allowed_origins = {"https://dash.example.com"};
-  HttpTestServer server(options, test_router());
+  HttpTestServer server(options, test_router(), GetParam());
   RawConnection connection(server.port());
   connection.send(get_request("/healthz", "Origin: https://dash.example.com\r\n"));
   auto allowed = connection.read_response();
