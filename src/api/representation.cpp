@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "coinfan/core/ascii.hpp"
@@ -174,44 +175,6 @@ void Representations::not_modified(http::Response& response) {
   ++stats_.not_modified;
 }
 
-bool Representations::finish_known(const http::Request& request, http::Response& response, bool want_gzip) {
-  const auto& body = response.shared_body;
-  std::string etag;
-  std::shared_ptr<const std::string> form;
-  std::shared_ptr<const http::SealedBody> sealed;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = entries_.find(body.get());
-    if (it == entries_.end()) return false;
-    const Entry& entry = it->second;
-    // The same body, not a later one at a reused address: the weak pointer shares its owner.
-    if (entry.source.owner_before(body) || body.owner_before(entry.source)) return false;
-    if (entry.etag.empty() || (want_gzip && !entry.gzip)) return false;
-    form = want_gzip ? entry.gzip : body;
-    sealed = want_gzip ? entry.sealed_gzip : entry.sealed;
-    if (!sealed && form->size() >= sealed_min_bytes) return false;  // its file is still to come
-    etag.reserve(entry.etag.size() + gzip_suffix.size());
-    etag = entry.etag;
-    ++stats_.reused;
-  }
-  if (want_gzip) etag.insert(etag.size() - 1, gzip_suffix);
-  response.set_header("Vary", "Accept-Encoding");
-  const auto if_none_match = request.header("If-None-Match");
-  if (if_none_match && none_match(*if_none_match, etag)) {
-    response.set_header("ETag", std::move(etag));
-    not_modified(response);
-    return true;
-  }
-  response.set_header("ETag", std::move(etag));
-  response.sealed = std::move(sealed);
-  if (want_gzip) {
-    response.shared_body = std::move(form);
-    response.body.clear();
-    response.set_header("Content-Encoding", "gzip");
-  }
-  return true;
-}
-
 namespace {
 
 // The header lines of a cached form's answer; nullptr when a value could not go on the wire.
@@ -224,20 +187,24 @@ std::shared_ptr<const std::string> make_head(std::string_view cache_control, std
   return std::make_shared<const std::string>(std::move(head));
 }
 
+// A plain GET's answer: no CORS (Origin merges Vary), no revalidation, and no header of its
+// own among those the cached lines carry.
+bool takes_fixed_head(const http::Request& request, const http::Response& response) {
+  if (request.header("Origin") || request.header("If-None-Match")) return false;
+  return std::none_of(response.headers.begin(), response.headers.end(), [](const auto& header) {
+    const auto& name = header.first;
+    return ascii::iequals(name, "Cache-Control") || ascii::iequals(name, "Vary") || ascii::iequals(name, "ETag") ||
+           ascii::iequals(name, "Content-Encoding");
+  });
+}
+
 }  // namespace
 
-bool Representations::finish_with_head(const http::Request& request, http::Response& response, bool want_gzip,
-                                       std::string_view cache_control) {
-  // CORS (Origin) and revalidation (If-None-Match) change the answer's headers: they take the
-  // general path.
-  if (request.header("Origin") || request.header("If-None-Match")) return false;
-  for (const auto& [name, value] : response.headers) {
-    if (ascii::iequals(name, "Cache-Control") || ascii::iequals(name, "Vary") || ascii::iequals(name, "ETag") ||
-        ascii::iequals(name, "Content-Encoding")) {
-      return false;
-    }
-  }
+bool Representations::finish_known(const http::Request& request, http::Response& response, bool want_gzip,
+                                   std::string_view cache_control) {
   const auto& body = response.shared_body;
+  const bool fixed = takes_fixed_head(request, response);
+  std::string etag;
   std::shared_ptr<const std::string> form;
   std::shared_ptr<const std::string> head;
   std::shared_ptr<const http::SealedBody> sealed;
@@ -246,27 +213,41 @@ bool Representations::finish_with_head(const http::Request& request, http::Respo
     const auto it = entries_.find(body.get());
     if (it == entries_.end()) return false;
     Entry& entry = it->second;
+    // The same body, not a later one at a reused address: the weak pointer shares its owner.
     if (entry.source.owner_before(body) || body.owner_before(entry.source)) return false;
     if (entry.etag.empty() || (want_gzip && !entry.gzip)) return false;
     form = want_gzip ? entry.gzip : body;
     sealed = want_gzip ? entry.sealed_gzip : entry.sealed;
     if (!sealed && form->size() >= sealed_min_bytes) return false;  // its file is still to come
-    if (entry.head_for != cache_control) {
-      entry.head.reset();
-      entry.head_gzip.reset();
-      entry.head_for = std::string(cache_control);
-    }
-    auto& lines = want_gzip ? entry.head_gzip : entry.head;
-    if (!lines) {
-      std::string etag = entry.etag;
-      if (want_gzip) etag.insert(etag.size() - 1, gzip_suffix);
-      lines = make_head(cache_control, etag, want_gzip);
+    etag = entry.etag;
+    if (want_gzip) etag.insert(etag.size() - 1, gzip_suffix);
+    if (fixed) {
+      if (entry.head_for != cache_control) {
+        entry.head.reset();
+        entry.head_gzip.reset();
+        entry.head_for = std::string(cache_control);
+      }
+      auto& lines = want_gzip ? entry.head_gzip : entry.head;
+      if (!lines) lines = make_head(cache_control, etag, want_gzip);
       if (!lines) return false;
+      head = lines;
     }
-    head = lines;
     ++stats_.reused;
   }
-  response.fixed_head = std::move(head);
+  if (head) {
+    response.fixed_head = std::move(head);
+  } else {
+    if (!cache_control.empty()) response.set_header("Cache-Control", std::string(cache_control));
+    response.set_header("Vary", "Accept-Encoding");
+    const auto if_none_match = request.header("If-None-Match");
+    const bool matches = if_none_match && none_match(*if_none_match, etag);
+    response.set_header("ETag", std::move(etag));
+    if (matches) {
+      not_modified(response);
+      return true;
+    }
+    if (want_gzip) response.set_header("Content-Encoding", "gzip");
+  }
   response.sealed = std::move(sealed);
   if (want_gzip) {
     response.shared_body = std::move(form);
@@ -283,7 +264,7 @@ void Representations::apply(const http::Request& request, http::Response& respon
   const auto body = response.body_view();
   const auto accept = get ? request.header("Accept-Encoding") : std::nullopt;
   const bool want_gzip = accept && accepts_gzip(*accept) && body.size() >= gzip_min_bytes;
-  if (get && validators && response.shared_body && finish_with_head(request, response, want_gzip, cache_control)) {
+  if (get && validators && response.shared_body && finish_known(request, response, want_gzip, cache_control)) {
     return;
   }
   if (!cache_control.empty()) response.set_header("Cache-Control", std::string(cache_control));
@@ -303,7 +284,6 @@ void Representations::apply(const http::Request& request, http::Response& respon
     response.set_header("Content-Encoding", "gzip");
     return;
   }
-  if (response.shared_body && finish_known(request, response, want_gzip)) return;
   // The tag first: a 304 needs no compression. The gzip form's tag is the identity tag with a
   // suffix, so both are known from one hash.
   Entry forms;

@@ -65,14 +65,13 @@ class Representations {
     std::shared_ptr<const std::string> head_gzip;         // of its gzip form's
   };
   // The steady state of a cached body, in one lookup: when its tag, the wanted form and that
-  // form's sealed file (if it gets one) are all made, `response` is finished here.
-  bool finish_known(const http::Request& request, http::Response& response, bool want_gzip);
+  // form's sealed file (if it gets one) are all made, `response` is finished here. A plain GET
+  // (no Origin, no If-None-Match) gets its Cache-Control, Vary, ETag and Content-Encoding as
+  // header lines made once per form (http::Response::fixed_head); others get the headers.
+  bool finish_known(const http::Request& request, http::Response& response, bool want_gzip,
+                    std::string_view cache_control);
   // A 304 for `response`: no body, no Content-Type; counted.
   void not_modified(http::Response& response);
-  // The same for a plain GET (no Origin, no If-None-Match): Cache-Control, Vary, ETag and
-  // Content-Encoding go out as header lines made once per form (http::Response::fixed_head).
-  bool finish_with_head(const http::Request& request, http::Response& response, bool want_gzip,
-                        std::string_view cache_control);
   // The cached forms of a shared (cached) body; computed outside the lock.
   Entry forms_of(const std::shared_ptr<const std::string>& body, bool want_gzip);
   // The sealed file of `form` (the body `source` or its gzip form), made on its second send;

@@ -283,14 +283,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   std::optional<boost::system::error_code> parse_buffered(bhttp::request_parser<bhttp::string_body>& parser);
   asio::awaitable<boost::system::error_code> read_header(bhttp::request_parser<bhttp::string_body>& parser,
                                                          Clock::time_point header_deadline);
-  // What route() leaves for a handler that must run: the handler, and the router it lives in.
-  struct Routed {
-    std::shared_ptr<const Router> router;
-    const Handler* handler = nullptr;
-  };
   // Every answer that needs no waiting (refusals, preflights, a route's immediate answer) is
-  // given here, without a coroutine; otherwise `pending` names the handler to run.
-  std::optional<Response> route(Request& request, Routed& pending);
+  // given here, without a coroutine; otherwise `pending` names the handler to run (it lives
+  // in the router settings_ holds until the request is done).
+  std::optional<Response> route(Request& request, const Handler*& pending);
   asio::awaitable<Response> run_handler(const Handler& handler, Request& request, Clock::time_point deadline);
   static Response handler_failed(const Request& request, const std::exception& e);
   asio::awaitable<bool> write(const Request& request, Response& response, unsigned version, bool keep_alive,
@@ -511,9 +507,9 @@ asio::awaitable<void> Server::Impl::Session::run() {
       answer->set_header("Retry-After", std::to_string(*retry_after));
       apply_cors(request, *answer);
     } else {
-      Routed routed;
-      answer = route(request, routed);
-      if (!answer) answer = co_await run_handler(*routed.handler, request, deadline);
+      const Handler* handler = nullptr;
+      answer = route(request, handler);
+      if (!answer) answer = co_await run_handler(*handler, request, deadline);
     }
     Response& response = *answer;
     server_->requests.fetch_add(1, std::memory_order_relaxed);
@@ -571,7 +567,7 @@ asio::awaitable<void> Server::Impl::Session::linger() {
   buffer_.clear();
 }
 
-std::optional<Response> Server::Impl::Session::route(Request& request, Routed& pending) {
+std::optional<Response> Server::Impl::Session::route(Request& request, const Handler*& pending) {
   const auto question = request.target.find('?');
   const std::string_view raw_path = std::string_view(request.target).substr(0, question);
   if (question != std::string::npos) request.query = request.target.substr(question + 1);
@@ -611,15 +607,15 @@ std::optional<Response> Server::Impl::Session::route(Request& request, Routed& p
   }
 
   // The router (and with it every handler's service) stays alive until this request is done,
-  // even when a reload replaces it meanwhile.
-  const auto router = settings_->router;
-  auto match = router->match(request.method, raw_path);
+  // even when a reload replaces it meanwhile: settings_ holds it.
+  const Router& router = *settings_->router;
+  auto match = router.match(request.method, raw_path);
   // Counted under the route the path names, refused or not (the metrics are the operator's).
   if (!match.pattern.empty()) route_ = match.pattern;
 
   // Guards (authentication) answer before the match is used, so a refused caller cannot tell
   // a missing path from a wrong method.
-  if (auto refusal = router->check_guards(request)) {
+  if (auto refusal = router.check_guards(request)) {
     apply_cors(request, *refusal);
     return std::move(*refusal);
   }
@@ -642,8 +638,7 @@ std::optional<Response> Server::Impl::Session::route(Request& request, Routed& p
       answer = handler_failed(request, e);
     }
     if (!answer) {
-      pending.router = router;
-      pending.handler = match.handler;
+      pending = match.handler;
       return std::nullopt;
     }
   }

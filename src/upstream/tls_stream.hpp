@@ -27,8 +27,7 @@ class TlsStream {
 
   executor_type get_executor() { return tcp_.get_executor(); }
   boost::beast::tcp_stream& next_layer() { return tcp_; }
-  SSL* native_handle() const { return engine_.native_handle(); }
-  bool valid() const { return engine_.valid(); }
+  SSL* native_handle() const { return engine_.native_handle(); }  // null if OpenSSL made none
 
   // Between exchanges: the engine's buffers and the write staging go back to the heap.
   void release_idle() {
@@ -55,29 +54,25 @@ class TlsStream {
   }
 
   // The sequence is gathered into one record (up to 16 KB) rather than a record per piece:
-  // Beast hands a request head over as one buffer per field.
+  // Beast hands a request head over as one buffer per field. A single piece is written as is.
   template <typename ConstBuffers, typename Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     constexpr std::size_t record = 16 * 1024;
     std::span<const char> plaintext;
-    const auto begin = boost::asio::buffer_sequence_begin(buffers);
-    const auto end = boost::asio::buffer_sequence_end(buffers);
     std::size_t pieces = 0;
-    for (auto it = begin; it != end; ++it) pieces += boost::asio::const_buffer(*it).size() != 0 ? 1 : 0;
-    if (pieces <= 1) {
-      for (auto it = begin; it != end; ++it) {
-        const boost::asio::const_buffer piece(*it);
-        if (piece.size() == 0) continue;
-        plaintext = std::span<const char>(static_cast<const char*>(piece.data()), std::min(piece.size(), record));
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      const boost::asio::const_buffer piece(*it);
+      if (piece.size() == 0) continue;
+      const auto* data = static_cast<const char*>(piece.data());
+      if (++pieces == 1) {
+        plaintext = std::span<const char>(data, std::min(piece.size(), record));
+        continue;
       }
-    } else {
-      staging_.clear();
-      for (auto it = begin; it != end && staging_.size() < record; ++it) {
-        const boost::asio::const_buffer piece(*it);
-        staging_.append(static_cast<const char*>(piece.data()), std::min(piece.size(), record - staging_.size()));
-      }
-      plaintext = std::span<const char>(staging_.data(), staging_.size());
+      if (pieces == 2) staging_.assign(plaintext.data(), plaintext.size());
+      staging_.append(data, std::min(piece.size(), record - staging_.size()));
+      if (staging_.size() == record) break;
     }
+    if (pieces > 1) plaintext = std::span<const char>(staging_.data(), staging_.size());
     engine_.begin_write(plaintext);
     return start(std::forward<Token>(token));
   }

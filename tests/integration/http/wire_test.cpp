@@ -42,6 +42,13 @@ Response sealed_then_changed(std::size_t size) {
   return response;
 }
 
+// What a sealed body's file holds, read back from its descriptor.
+std::string contents_of(const SealedBody& sealed) {
+  std::string back(sealed.size(), '\0');
+  EXPECT_EQ(::pread(sealed.fd(), back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
+  return back;
+}
+
 // The preferred kind: an unnamed file on a disk filesystem, held read-only.
 TEST(SealedBody, ADiskFileHasNoNameHoldsTheBytesAndCannotBeChanged) {
   const std::string source = pattern_bytes(100000, 'd');
@@ -57,9 +64,7 @@ TEST(SealedBody, ADiskFileHasNoNameHoldsTheBytesAndCannotBeChanged) {
   EXPECT_EQ(::fcntl(sealed->fd(), F_GETFL) & O_ACCMODE, O_RDONLY);
   EXPECT_LT(::pwrite(sealed->fd(), "x", 1, 0), 0);
   EXPECT_NE(::ftruncate(sealed->fd(), 10), 0);
-  std::string back(source.size(), '\0');
-  ASSERT_EQ(::pread(sealed->fd(), back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
-  EXPECT_EQ(back, source);
+  EXPECT_EQ(contents_of(*sealed), source);
 }
 
 TEST(SealedBody, WithoutADirectoryOrWhereNoneTakesAFileItIsASealedMemfd) {
@@ -68,9 +73,7 @@ TEST(SealedBody, WithoutADirectoryOrWhereNoneTakesAFileItIsASealedMemfd) {
     auto sealed = SealedBody::make(source, directory);
     ASSERT_TRUE(sealed) << directory;
     EXPECT_EQ(sealed->kind(), SealedBody::Kind::memory_file) << directory;
-    std::string back(source.size(), '\0');
-    ASSERT_EQ(::pread(sealed->fd(), back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
-    EXPECT_EQ(back, source);
+    EXPECT_EQ(contents_of(*sealed), source);
   }
 }
 
@@ -85,9 +88,7 @@ TEST(SealedBody, HoldsTheBytesAndRefusesEveryChange) {
             F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
   EXPECT_LT(::pwrite(sealed->fd(), "x", 1, 0), 0);
   EXPECT_NE(::ftruncate(sealed->fd(), 10), 0);
-  std::string back(source.size(), '\0');
-  ASSERT_EQ(::pread(sealed->fd(), back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
-  EXPECT_EQ(back, source);
+  EXPECT_EQ(contents_of(*sealed), source);
 }
 
 TEST(SealedBody, TheFileIsClosedWithItsLastOwner) {
